@@ -1,0 +1,17 @@
+"""Paths and names shared by the whole code location."""
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_DIR.parent
+DATA_DIR = REPO_ROOT / "data"
+SQL_DIR = REPO_ROOT / "sql"
+STATE_DIR = REPO_ROOT / ".benchmark_pipeline"
+EMBEDDED_PG_DIR = STATE_DIR / "postgres"
+
+SCHEMA_GROUP = "schema"
+TRIALS_GROUP = "trials"
+COHORTS_GROUP = "cohorts"
+BASELINES_GROUP = "baselines"
+
+OWNERS = ["team:benchmark-data"]

@@ -1,0 +1,25 @@
+"""Resource bindings: every secret and location comes from the environment."""
+
+import dagster as dg
+
+from benchmark_pipeline.resources import PostgresResource
+
+
+def _from_env(name: str) -> dg.EnvVar | None:
+    """The variable bound as an ``EnvVar`` when it is set, so its value never shows in the UI."""
+    var = dg.EnvVar(name)
+    return var if var.get_value() else None
+
+
+def postgres_resource() -> PostgresResource:
+    """Supabase when ``SUPABASE_DB_URL`` is set, otherwise the embedded server."""
+    settings = {
+        "database_url": _from_env("SUPABASE_DB_URL"),
+        "embedded_pg_dir": _from_env("BENCHMARK_EMBEDDED_PG_DIR"),
+    }
+    return PostgresResource(**{k: v for k, v in settings.items() if v is not None})
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    return dg.Definitions(resources={"postgres": postgres_resource()})

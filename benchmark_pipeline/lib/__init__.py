@@ -1,0 +1,1 @@
+"""Plain Python logic, free of Dagster, that the assets and the tests call directly."""
