@@ -6,6 +6,7 @@ import dagster as dg
 
 from benchmark_pipeline.constants import OWNERS, SCHEMA_GROUP, SQL_DIR
 from benchmark_pipeline.lib import migrations
+from benchmark_pipeline.lib.sql_lint import MigrationLintError
 from benchmark_pipeline.resources import PostgresResource
 
 
@@ -16,7 +17,15 @@ class MigrationsConfig(dg.Config):
 @dg.op(description="Parse every migration with PostgreSQL's parser and enforce the review rules.")
 def lint_migrations(context: dg.OpExecutionContext, config: MigrationsConfig) -> str:
     found = migrations.discover(Path(config.sql_dir))
-    migrations.lint(found)
+    try:
+        migrations.lint(found)
+    except MigrationLintError as exc:
+        # A Failure shows every violation in the UI's run view, not only in the stack trace.
+        raise dg.Failure(
+            description=str(exc),
+            metadata={"violations": [str(v) for v in exc.violations]},
+            allow_retries=False,
+        ) from None
     context.log.info(
         f"{len(found)} migration(s) pass lint: {', '.join(m.path.name for m in found)}"
     )

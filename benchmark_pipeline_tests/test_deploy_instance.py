@@ -1,0 +1,46 @@
+"""deploy/dagster.yaml gives a working Dagster instance whose tables stay out of `public`."""
+
+import shutil
+from urllib.parse import quote
+
+import dagster as dg
+import psycopg
+import pytest
+
+from benchmark_pipeline.constants import REPO_ROOT
+
+
+@dg.asset
+def probe() -> int:
+    return 1
+
+
+@pytest.fixture
+def dagster_pg_url(database_url, conn, monkeypatch) -> str:
+    conn.execute("CREATE SCHEMA IF NOT EXISTS dagster")
+    info = psycopg.conninfo.conninfo_to_dict(database_url)
+    url = (
+        f"postgresql://{info.get('user', 'postgres')}@/{info['dbname']}"
+        f"?host={quote(str(info['host']), safe='')}&options={quote('-csearch_path=dagster', safe='')}"
+    )
+    monkeypatch.setenv("DAGSTER_PG_URL", url)
+    return url
+
+
+def test_deploy_instance_stores_runs_in_the_dagster_schema(dagster_pg_url, conn, tmp_path):
+    shutil.copy(REPO_ROOT / "deploy" / "dagster.yaml", tmp_path / "dagster.yaml")
+    with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
+        assert type(instance.run_storage).__name__ == "PostgresRunStorage"
+        assert type(instance.run_coordinator).__name__ == "QueuedRunCoordinator"
+        result = dg.materialize([probe], instance=instance)
+        assert result.success
+        assert instance.get_run_by_id(result.run_id) is not None
+
+    tables = conn.execute(
+        "SELECT table_schema, table_name FROM information_schema.tables"
+        " WHERE table_name IN ('runs', 'event_logs', 'jobs')"
+    ).fetchall()
+    assert {schema for schema, _ in tables} == {"dagster"}
+    assert {name for _, name in tables} == {"runs", "event_logs", "jobs"}
+    runs = conn.execute("SELECT count(*) FROM dagster.runs").fetchone()[0]
+    assert runs == 1
