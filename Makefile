@@ -25,7 +25,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 materialize: $(STAMP) $(DAGSTER_HOME)
-	$(BIN)/dagster asset materialize --select '*' -m benchmark_pipeline.definitions
+	$(BIN)/dagster asset materialize --select '*' -m benchmark_pipeline
 
 lint: $(STAMP)
 	$(BIN)/ruff check benchmark_pipeline benchmark_pipeline_tests benchmarks
