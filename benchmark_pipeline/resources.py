@@ -1,13 +1,16 @@
-"""Resources: the PostgreSQL connection (Supabase or the embedded server)."""
+"""Resources: the PostgreSQL connection (Supabase or the embedded server) and ClinicalTrials.gov."""
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import dagster as dg
+import httpx
 import psycopg
 from pydantic import Field
 
 from benchmark_pipeline.constants import EMBEDDED_PG_DIR
+from benchmark_pipeline.lib import ctgov_client
 from benchmark_pipeline.lib.dsn import password_of, redact
 from benchmark_pipeline.lib.embedded_postgres import ensure_server
 
@@ -32,7 +35,8 @@ class PostgresResource(dg.ConfigurableResource):
         description="Data directory of the embedded server (BENCHMARK_EMBEDDED_PG_DIR).",
     )
     statement_timeout_ms: int = Field(
-        default=300_000, description="Per-statement timeout on every connection."
+        default=300_000,
+        description="Per-statement timeout sent at connect time; 0 sends none (for poolers that refuse it).",
     )
     application_name: str = "benchmark_pipeline"
 
@@ -52,6 +56,11 @@ class PostgresResource(dg.ConfigurableResource):
             return f"embedded PostgreSQL ({self.embedded_pg_dir})"
         return redact(self.database_url or "")
 
+    def _startup_options(self) -> dict[str, str]:
+        if self.statement_timeout_ms <= 0:
+            return {}
+        return {"options": f"-c statement_timeout={int(self.statement_timeout_ms)}"}
+
     @contextmanager
     def connect(self, *, autocommit: bool = False) -> Iterator[psycopg.Connection]:
         """A new connection; outside autocommit, the block is one transaction.
@@ -66,7 +75,7 @@ class PostgresResource(dg.ConfigurableResource):
                 autocommit=autocommit,
                 prepare_threshold=None,
                 application_name=self.application_name,
-                options=f"-c statement_timeout={int(self.statement_timeout_ms)}",
+                **self._startup_options(),
                 connect_timeout=30,
             )
         except psycopg.Error as exc:
@@ -75,3 +84,59 @@ class PostgresResource(dg.ConfigurableResource):
             ) from None
         with conn:
             yield conn
+
+
+class ClinicalTrialsResource(dg.ConfigurableResource):
+    """The ClinicalTrials.gov API v2 (public, no key), paced and retried.
+
+    ``base_url`` is bound to ``CTGOV_API_URL`` when set, e.g. to a local fake for tests.
+    """
+
+    base_url: str = Field(
+        default=ctgov_client.DEFAULT_BASE_URL,
+        description="API root (CTGOV_API_URL); the real one is https://clinicaltrials.gov/api/v2.",
+    )
+    timeout_seconds: float = Field(default=60.0, description="Read timeout of one request.")
+    connect_timeout_seconds: float = Field(default=15.0)
+    max_attempts: int = Field(default=6, description="Attempts per request, first one included.")
+    max_total_seconds: float = Field(
+        default=300.0, description="Give up on a request once retrying would take longer than this."
+    )
+    backoff_base_seconds: float = Field(
+        default=2.0, description="First retry waits about this long; each next one twice as long."
+    )
+    backoff_max_seconds: float = Field(default=60.0)
+    min_interval_seconds: float = Field(
+        default=1.0, description="Pacing: at least this long between two requests."
+    )
+
+    def retry_settings(self) -> ctgov_client.RetrySettings:
+        return ctgov_client.RetrySettings(
+            max_attempts=self.max_attempts,
+            max_total_seconds=self.max_total_seconds,
+            backoff_base_seconds=self.backoff_base_seconds,
+            backoff_max_seconds=self.backoff_max_seconds,
+            min_interval_seconds=self.min_interval_seconds,
+        )
+
+    def transport(self) -> httpx.BaseTransport | None:
+        """The HTTP transport; ``None`` is httpx's own. Tests replace it with a MockTransport."""
+        return None
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    @contextmanager
+    def session(self) -> Iterator[ctgov_client.CtgovSession]:
+        """A paced, retrying session over one HTTP connection pool, closed afterwards."""
+        timeout = httpx.Timeout(self.timeout_seconds, connect=self.connect_timeout_seconds)
+        with httpx.Client(
+            base_url=self.base_url.rstrip("/"),
+            timeout=timeout,
+            follow_redirects=True,  # aliased NCT ids answer 301
+            headers={"User-Agent": ctgov_client.USER_AGENT, "Accept": "application/json"},
+            transport=self.transport(),
+        ) as client:
+            yield ctgov_client.CtgovSession(
+                client=client, settings=self.retry_settings(), sleep=self.sleep
+            )

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from benchmark_pipeline.resources import PostgresResource
+from benchmark_pipeline.resources import ClinicalTrialsResource, PostgresResource
 
 
 def _from_env(name: str) -> dg.EnvVar | None:
@@ -20,6 +20,12 @@ def postgres_resource() -> PostgresResource:
     return PostgresResource(**{k: v for k, v in settings.items() if v is not None})
 
 
+def ctgov_resource() -> ClinicalTrialsResource:
+    """The real ClinicalTrials.gov API, or ``CTGOV_API_URL`` when set (e.g. a local fake)."""
+    base_url = _from_env("CTGOV_API_URL")
+    return ClinicalTrialsResource(base_url=base_url) if base_url else ClinicalTrialsResource()
+
+
 @dg.definitions
 def resources() -> dg.Definitions:
-    return dg.Definitions(resources={"postgres": postgres_resource()})
+    return dg.Definitions(resources={"postgres": postgres_resource(), "ctgov": ctgov_resource()})

@@ -5,6 +5,7 @@ The caller owns the transaction: ``with conn.transaction(force_rollback=dry_run)
 and a dry run a full rehearsal that leaves nothing behind.
 """
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,6 +23,18 @@ class UpsertCounts:
     @property
     def unchanged(self) -> int:
         return self.staged - self.inserted - self.updated
+
+
+# Exact types that ``_cell`` passes through unchanged (a list only as an equal copy). Nearly
+# every cell of a frame is one of them, and skipping the call for them halves the time of
+# staging a large frame.
+_AS_IS = frozenset({str, int, bool, dt.date, dt.datetime, type(None), list})
+
+
+def _column_cells(values: list[object]) -> list[object]:
+    """``_cell`` over one column, calling it only for values it would change."""
+    as_is = _AS_IS
+    return [v if type(v) in as_is else _cell(v) for v in values]
 
 
 def _cell(value: object) -> object:
@@ -59,9 +72,12 @@ def stage_frame(
             stage, cols, sql.Identifier(*table.split("."))
         )
     )
+    selected = frame[list(columns)]
+    # Column by column: Series.tolist() is far cheaper than itertuples() over extension arrays.
+    values = [_column_cells(selected.iloc[:, i].tolist()) for i in range(selected.shape[1])]
     with conn.cursor().copy(sql.SQL("COPY {} ({}) FROM STDIN").format(stage, cols)) as copy:
-        for row in frame[list(columns)].itertuples(index=False, name=None):
-            copy.write_row([_cell(v) for v in row])
+        for row in zip(*values, strict=True):
+            copy.write_row(row)
     return stage
 
 

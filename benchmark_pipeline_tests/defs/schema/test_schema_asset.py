@@ -1,7 +1,6 @@
 """benchmark_schema materialized through Dagster, with its checks read as a reviewer would."""
 
 import dagster as dg
-import pytest
 
 from benchmark_pipeline.defs.schema import checks
 from benchmark_pipeline.defs.schema.assets import benchmark_schema
@@ -64,7 +63,10 @@ def test_checks_catch_a_database_that_drifted(postgres):
     assert not evaluations["select_only_policies"].passed
     assert "cohorts_anyone_writes" in evaluations["select_only_policies"].description
     assert not evaluations["anon_reads_no_rows"].passed
-    assert "anon can read 1 row(s) of public.benchmark_cohorts" in evaluations["anon_reads_no_rows"].description
+    assert (
+        "anon can read 1 row(s) of public.benchmark_cohorts"
+        in evaluations["anon_reads_no_rows"].description
+    )
     assert not evaluations["declared_indexes_exist"].passed
     assert evaluations["tables_have_declared_columns"].passed
 
@@ -73,7 +75,11 @@ def test_lint_failure_fails_the_run_and_applies_nothing(postgres, tmp_path):
     (tmp_path / "001_bad.sql").write_text(
         "CREATE TABLE public.no_guard (a int);\nALTER TABLE public.no_guard ENABLE ROW LEVEL SECURITY;\n"
     )
-    config = {"ops": {"benchmark_schema": {"ops": {"lint_migrations": {"config": {"sql_dir": str(tmp_path)}}}}}}
+    config = {
+        "ops": {
+            "benchmark_schema": {"ops": {"lint_migrations": {"config": {"sql_dir": str(tmp_path)}}}}
+        }
+    }
     result = _materialize(postgres, run_config=config, raise_on_error=False)
     assert not result.success
     failure = result.failure_data_for_node("benchmark_schema.lint_migrations")

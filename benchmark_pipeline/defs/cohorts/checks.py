@@ -1,0 +1,128 @@
+"""Checks on validated_benchmark_cohorts: provenance and N (blocking), rejections and DOIs (warn)."""
+
+import dagster as dg
+from pydantic import Field
+
+from benchmark_pipeline.lib.cohorts import CohortValidation
+from benchmark_pipeline.lib.doi import citation_has_doi, is_valid_doi, lookup_doi
+
+from .assets import validated_benchmark_cohorts
+from .metadata import markdown_table, rejections_json, rejections_markdown
+from .resources import DoiRegistryResource
+
+
+def _result(problems: list[str], **metadata: object) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        passed=not problems,
+        description="; ".join(problems) if problems else None,
+        metadata={"problems": dg.MetadataValue.json(problems), **metadata},
+    )
+
+
+def citation_problems(validation: CohortValidation) -> list[str]:
+    """Valid rows whose citation lacks a syntactically valid DOI equal to their doi column."""
+    return [
+        f"{row.cohort_name}: citation has no valid DOI {row.doi!r}"
+        for row in validation.valid.itertuples()
+        if not (
+            isinstance(row.source_citation, str)
+            and isinstance(row.doi, str)
+            and is_valid_doi(row.doi)
+            and citation_has_doi(row.source_citation, row.doi)
+        )
+    ]
+
+
+def n_problems(validation: CohortValidation) -> list[str]:
+    """Valid rows without an N > 0."""
+    return [
+        f"{row.cohort_name}: n_participants {row.n_participants}"
+        for row in validation.valid.itertuples()
+        if not (row.n_participants == row.n_participants and row.n_participants > 0)
+    ]
+
+
+@dg.asset_check(
+    asset=validated_benchmark_cohorts,
+    blocking=True,
+    description="Every valid row cites its source with a DOI equal to its doi column.",
+)
+def citation_completeness(validated_benchmark_cohorts: CohortValidation) -> dg.AssetCheckResult:
+    return _result(
+        citation_problems(validated_benchmark_cohorts), rows=len(validated_benchmark_cohorts.valid)
+    )
+
+
+@dg.asset_check(
+    asset=validated_benchmark_cohorts,
+    blocking=True,
+    description="Every valid row has a whole-number N greater than 0.",
+)
+def n_completeness(validated_benchmark_cohorts: CohortValidation) -> dg.AssetCheckResult:
+    return _result(
+        n_problems(validated_benchmark_cohorts), rows=len(validated_benchmark_cohorts.valid)
+    )
+
+
+@dg.asset_check(
+    asset=validated_benchmark_cohorts,
+    description="No CSV row was rejected; a warning lists each rejected row with its reasons.",
+)
+def rejected_rows(validated_benchmark_cohorts: CohortValidation) -> dg.AssetCheckResult:
+    rejections = validated_benchmark_cohorts.rejections
+    return dg.AssetCheckResult(
+        passed=not rejections,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=f"{len(rejections)} row(s) rejected" if rejections else None,
+        metadata={
+            "rows_rejected": len(rejections),
+            "rejected": dg.MetadataValue.md(rejections_markdown(rejections)),
+            "rejections": dg.MetadataValue.json(rejections_json(rejections)),
+        },
+    )
+
+
+class DoiCheckConfig(dg.Config):
+    enabled: bool = Field(
+        default=False,
+        description="Look every DOI up at doi.org and compare titles (needs the network).",
+    )
+
+
+@dg.asset_check(
+    asset=validated_benchmark_cohorts,
+    description=(
+        "Opt-in (config enabled=true, needs the network): each valid row's DOI resolves at "
+        "doi.org and its registered title appears in the citation. Unreachable = not passed."
+    ),
+)
+def doi_matches_citation(
+    config: DoiCheckConfig,
+    doi_registry: DoiRegistryResource,
+    validated_benchmark_cohorts: CohortValidation,
+) -> dg.AssetCheckResult:
+    if not config.enabled:
+        return dg.AssetCheckResult(
+            passed=True,
+            severity=dg.AssetCheckSeverity.WARN,
+            description="Not run: the DOI lookup is opt-in (check config enabled=true).",
+            metadata={"enabled": False, "looked_up": 0},
+        )
+    rows = validated_benchmark_cohorts.valid
+    with doi_registry.client() as client:
+        lookups = [lookup_doi(client, r.doi, r.source_citation) for r in rows.itertuples()]
+    problems = [lookup.problem for lookup in lookups if lookup.problem]
+    table = [[lk.doi, lk.registered_title, lk.problem or "matches"] for lk in lookups]
+    return dg.AssetCheckResult(
+        passed=not problems,
+        severity=dg.AssetCheckSeverity.WARN,
+        description="; ".join(problems) if problems else None,
+        metadata={
+            "enabled": True,
+            "looked_up": len(lookups),
+            "results": dg.MetadataValue.md(
+                markdown_table(["doi", "registered title", "result"], table)
+            ),
+            "problems": dg.MetadataValue.json(problems),
+        },
+    )

@@ -1,0 +1,204 @@
+"""validated_benchmark_cohorts -> benchmark_cohorts on a real embedded PostgreSQL."""
+
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+import psycopg
+import pytest
+
+from benchmark_pipeline.defs.cohorts import checks
+from benchmark_pipeline.defs.cohorts.assets import (
+    DEFAULT_CSV,
+    benchmark_cohorts,
+    resolve_csv_path,
+    validated_benchmark_cohorts,
+)
+from benchmark_pipeline.defs.cohorts.resources import DoiRegistryResource
+from benchmark_pipeline.lib.cohort_schema import CohortFrame
+from benchmark_pipeline.lib.cohorts import CohortValidation, read_cohort_csv, validate_cohorts
+from benchmark_pipeline.resources import PostgresResource
+
+CORPUS = Path(__file__).resolve().parents[2] / "data"
+CHECKS = [
+    checks.citation_completeness,
+    checks.n_completeness,
+    checks.rejected_rows,
+    checks.doi_matches_citation,
+]
+SQL_TEXT = "O'Brien cohort'); DROP TABLE public.benchmark_cohorts; --"
+
+
+def _run(
+    postgres: PostgresResource,
+    csv_path: Path | None = None,
+    *,
+    dry_run: bool = False,
+    assets: list | None = None,
+) -> dg.ExecuteInProcessResult:
+    ops = {"benchmark_cohorts": {"config": {"dry_run": dry_run}}}
+    if csv_path is not None:
+        ops["validated_benchmark_cohorts"] = {"config": {"csv_path": str(csv_path)}}
+    return dg.materialize(
+        assets or [validated_benchmark_cohorts, benchmark_cohorts, *CHECKS],
+        resources={"postgres": postgres, "doi_registry": DoiRegistryResource()},
+        instance=dg.DagsterInstance.ephemeral(),
+        run_config={"ops": ops},
+        raise_on_error=False,
+    )
+
+
+def _metadata(result: dg.ExecuteInProcessResult, asset: str) -> dict:
+    (event,) = result.asset_materializations_for_node(asset)
+    return {k: getattr(v, "value", v) for k, v in event.metadata.items()}
+
+
+def _table(conn: psycopg.Connection) -> list[tuple]:
+    return conn.execute(
+        "SELECT cohort_name, n_participants, effect_size_hedges_g, notes, updated_at"
+        " FROM public.benchmark_cohorts ORDER BY cohort_name"
+    ).fetchall()
+
+
+def test_shipped_csv_loads_and_reloading_changes_nothing(
+    migrated: psycopg.Connection, postgres: PostgresResource
+) -> None:
+    first = _run(postgres)
+    assert first.success
+    expected = validate_cohorts(read_cohort_csv(DEFAULT_CSV)).valid
+    loaded = _table(migrated)
+    assert [r[0] for r in loaded] == sorted(expected["cohort_name"])
+    assert _metadata(first, "benchmark_cohorts")["inserted"] == len(expected)
+
+    second = _run(postgres)
+    meta = _metadata(second, "benchmark_cohorts")
+    assert (meta["inserted"], meta["updated"], meta["removed"]) == (0, 0, 0)
+    assert meta["unchanged"] == len(expected)
+    assert _table(migrated) == loaded  # same rows, same updated_at
+    evaluations = {e.check_name: e for e in second.get_asset_check_evaluations()}
+    assert evaluations["mirrors_valid_rows"].passed
+
+
+def test_every_column_round_trips_through_the_table(
+    migrated: psycopg.Connection, postgres: PostgresResource
+) -> None:
+    assert _run(postgres, CORPUS / "cohorts_bad_rows.csv").success
+    expected = validate_cohorts(read_cohort_csv(CORPUS / "cohorts_bad_rows.csv")).valid
+    columns = list(expected.columns)
+    cur = migrated.execute(
+        "SELECT "
+        + ", ".join(f'"{c}"' for c in columns)
+        + " FROM public.benchmark_cohorts ORDER BY cohort_name"
+    )
+    stored = CohortFrame.validate(pd.DataFrame(cur.fetchall(), columns=columns))
+    expected = expected.sort_values("cohort_name").reset_index(drop=True)
+    pd.testing.assert_frame_equal(stored, expected, check_dtype=False)
+
+
+def test_bad_rows_are_reported_and_good_rows_load(
+    migrated: psycopg.Connection, postgres: PostgresResource
+) -> None:
+    result = _run(postgres, CORPUS / "cohorts_bad_rows.csv")
+    assert result.success
+    meta = _metadata(result, "validated_benchmark_cohorts")
+    assert (meta["rows_in"], meta["rows_valid"], meta["rows_rejected"]) == (20, 3, 17)
+    assert "| 10 | n decimal | n_participants '12.5' is not a whole number |" in meta["rejected"]
+    assert isinstance(meta["dagster/column_schema"], dg.TableSchema)
+    names = [r[0] for r in _table(migrated)]
+    assert names == sorted(["good one", "good two", SQL_TEXT])
+    notes = migrated.execute(
+        "SELECT notes FROM public.benchmark_cohorts WHERE cohort_name = %s", (SQL_TEXT,)
+    ).fetchone()[0]
+    assert notes == 'Robert\'); DELETE FROM public.benchmark_cohorts; -- "quoted" | pipe'
+    rejected = {e.check_name: e for e in result.get_asset_check_evaluations()}["rejected_rows"]
+    assert not rejected.passed
+    assert rejected.severity == dg.AssetCheckSeverity.WARN
+    assert len(rejected.metadata["rejections"].value) == 17
+
+
+def test_rows_removed_from_the_csv_leave_the_table(
+    migrated: psycopg.Connection, postgres: PostgresResource
+) -> None:
+    assert _run(postgres, CORPUS / "cohorts_bad_rows.csv").success
+    result = _run(postgres, CORPUS / "cohorts_bom.csv")
+    meta = _metadata(result, "benchmark_cohorts")
+    assert (meta["inserted"], meta["removed"], meta["unchanged"]) == (0, 1, 2)
+    assert [r[0] for r in _table(migrated)] == ["good one", "good two"]
+
+
+def test_dry_run_reports_and_changes_nothing(
+    migrated: psycopg.Connection, postgres: PostgresResource
+) -> None:
+    assert _run(postgres, CORPUS / "cohorts_bom.csv").success
+    before = _table(migrated)
+    result = _run(postgres, CORPUS / "cohorts_bad_rows.csv", dry_run=True)
+    meta = _metadata(result, "benchmark_cohorts")
+    assert (meta["dry_run"], meta["inserted"], meta["dagster/row_count"]) == (True, 1, 2)
+    assert _table(migrated) == before
+    mirror = {e.check_name: e for e in result.get_asset_check_evaluations()}["mirrors_valid_rows"]
+    assert mirror.passed  # checked inside the rehearsed transaction, before the rollback
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("cohorts_missing_column.csv", "missing column(s): doi, license"),
+        ("cohorts_extra_column.csv", "unknown column(s): 'journal_impact'"),
+        ("does_not_exist.csv", "cohort CSV not found"),
+    ],
+)
+def test_unreadable_file_fails_and_leaves_the_table(
+    migrated: psycopg.Connection, postgres: PostgresResource, name: str, message: str
+) -> None:
+    assert _run(postgres, CORPUS / "cohorts_bom.csv").success
+    before = _table(migrated)
+    result = _run(postgres, CORPUS / name)
+    assert not result.success
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    text = str(failure.step_failure_data.error)
+    assert message in text and name in text
+    assert _table(migrated) == before
+
+
+def _bypassing_validator(frame: pd.DataFrame) -> dg.AssetsDefinition:
+    """Stands in for a validator that let a bad row through, to prove the guards hold."""
+
+    @dg.asset(name="validated_benchmark_cohorts", group_name="cohorts")
+    def stand_in() -> CohortValidation:
+        return CohortValidation(valid=frame)
+
+    return stand_in
+
+
+def test_blocking_check_failure_stops_the_load(
+    migrated: psycopg.Connection, postgres: PostgresResource
+) -> None:
+    assert _run(postgres, CORPUS / "cohorts_bom.csv").success
+    before = _table(migrated)
+    frame = validate_cohorts(read_cohort_csv(CORPUS / "cohorts_bad_rows.csv")).valid.copy()
+    frame.loc[0, "n_participants"] = 0
+    frame.loc[1, "source_citation"] = "A citation whose DOI was lost"
+    result = _run(postgres, assets=[_bypassing_validator(frame), benchmark_cohorts, *CHECKS])
+    assert not result.success
+    evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    assert not evaluations["n_completeness"].passed
+    assert "good one: n_participants 0" in evaluations["n_completeness"].description
+    assert not evaluations["citation_completeness"].passed
+    assert not result.asset_materializations_for_node("benchmark_cohorts")
+    assert _table(migrated) == before
+
+
+def test_csv_path_from_config_then_environment_then_default(tmp_path: Path) -> None:
+    assert resolve_csv_path("x.csv", {"BENCHMARK_COHORTS_CSV": "/y.csv"}).name == "x.csv"
+    assert resolve_csv_path(None, {"BENCHMARK_COHORTS_CSV": "/data/y.csv"}) == Path("/data/y.csv")
+    assert resolve_csv_path(None, {}) == DEFAULT_CSV
+    assert resolve_csv_path("data/z.csv", {}) == DEFAULT_CSV.parent / "z.csv"
+
+
+def test_environment_override_is_read_at_run_time(
+    migrated: psycopg.Connection, postgres: PostgresResource, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BENCHMARK_COHORTS_CSV", str(CORPUS / "cohorts_bom.csv"))
+    result = _run(postgres)
+    assert _metadata(result, "validated_benchmark_cohorts")["csv_path"].endswith("cohorts_bom.csv")
+    assert [r[0] for r in _table(migrated)] == ["good one", "good two"]

@@ -1,0 +1,76 @@
+"""doi_matches_citation through Dagster, with doi.org faked at the HTTP boundary."""
+
+from pathlib import Path
+
+import dagster as dg
+import httpx
+
+from benchmark_pipeline.defs.cohorts import checks
+from benchmark_pipeline.defs.cohorts.assets import validated_benchmark_cohorts
+from benchmark_pipeline.defs.cohorts.resources import DoiRegistryResource
+
+CORPUS = Path(__file__).resolve().parents[2] / "data"
+MATCHING = "A made-up trial for tests"
+
+
+def _respond(request: httpx.Request) -> httpx.Response:
+    # good one's DOI is registered with its title; good two's with a different paper's title.
+    titles = {"/10.5555/test.1": MATCHING, "/10.5555/test.2": "Lithium in bipolar disorder"}
+    if request.url.path in titles:
+        return httpx.Response(200, json={"title": titles[request.url.path]})
+    return httpx.Response(404)
+
+
+def _unreachable(request: httpx.Request) -> httpx.Response:
+    raise httpx.ConnectTimeout("timed out", request=request)
+
+
+class FakeDoiRegistry(DoiRegistryResource):
+    offline: bool = False
+
+    def client(self) -> httpx.Client:
+        handler = _unreachable if self.offline else _respond
+        return httpx.Client(base_url=self.base_url, transport=httpx.MockTransport(handler))
+
+
+def _evaluate(enabled: bool, registry: DoiRegistryResource) -> dg.AssetCheckEvaluation:
+    result = dg.materialize(
+        [validated_benchmark_cohorts, checks.doi_matches_citation],
+        resources={"doi_registry": registry},
+        instance=dg.DagsterInstance.ephemeral(),
+        run_config={
+            "ops": {
+                "validated_benchmark_cohorts": {
+                    "config": {"csv_path": str(CORPUS / "cohorts_bom.csv")}
+                },
+                "validated_benchmark_cohorts_doi_matches_citation": {
+                    "config": {"enabled": enabled}
+                },
+            }
+        },
+    )
+    (evaluation,) = result.get_asset_check_evaluations()
+    return evaluation
+
+
+def test_mismatched_title_warns_and_names_the_doi() -> None:
+    evaluation = _evaluate(True, FakeDoiRegistry())
+    assert not evaluation.passed
+    assert evaluation.severity == dg.AssetCheckSeverity.WARN
+    assert evaluation.metadata["looked_up"].value == 2
+    assert evaluation.metadata["problems"].value == [
+        "10.5555/test.2: registered title 'Lithium in bipolar disorder' is not in the citation"
+    ]
+
+
+def test_unreachable_registry_is_not_a_pass() -> None:
+    evaluation = _evaluate(True, FakeDoiRegistry(offline=True))
+    assert not evaluation.passed
+    assert all("registry unreachable" in p for p in evaluation.metadata["problems"].value)
+
+
+def test_disabled_by_default_and_makes_no_request() -> None:
+    evaluation = _evaluate(False, FakeDoiRegistry(offline=True))
+    assert evaluation.passed
+    assert evaluation.metadata["looked_up"].value == 0
+    assert "Not run" in evaluation.description

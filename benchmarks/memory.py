@@ -1,0 +1,162 @@
+"""Peak memory of a 100k-trial run: fetch from the fake, parse and load, in a child process.
+
+The fake API and its 100k records live in this (parent) process, so they are not counted. The
+run happens in a grandchild started by a small launcher process: Linux carries the parent's
+peak RSS over a fork and exec into the new process's ``ru_maxrss``, so a child forked straight
+from this large process would report this process's size, not its own. The launcher reads the
+run's ``RUSAGE_CHILDREN`` ``ru_maxrss``; the run also reports its own address space's high-water
+mark (``VmHWM``) as a cross-check. A run that only imports the same modules gives the floor.
+"""
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks import common
+
+TRIALS = 100_000
+SEED = 0
+MODES = ("imports only", "bare library calls", "Dagster materialize")
+
+
+def _child(mode: str, dsn: str, base_url: str) -> dict[str, object]:
+    """Runs in the child: the work for ``mode``; returns what to print as JSON."""
+    import time
+
+    import dagster as dg
+    import psycopg
+
+    from benchmarks import pipeline
+
+    started = time.perf_counter()
+    result: dict[str, object] = {}
+    if mode == "bare library calls":
+        result = pipeline.bare_run(dsn, base_url)
+    elif mode == "Dagster materialize":
+        result = pipeline.dagster_run(dsn, base_url, with_checks=False)
+        with psycopg.connect(dsn) as conn:
+            result["rows"] = conn.execute(
+                "SELECT count(*) FROM public.benchmark_trials"
+            ).fetchone()[0]
+    elif mode != "imports only":
+        raise ValueError(mode)
+    del dg
+    result["seconds"] = time.perf_counter() - started
+    result["vmhwm_mb"] = _vmhwm_mb()
+    return result
+
+
+def _vmhwm_mb() -> float:
+    """This process's peak resident set size, from /proc (not inherited across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _launch(args: list[str]) -> None:
+    """Runs in the small launcher: start the run, then report its RUSAGE_CHILDREN peak."""
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.memory", "--child", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(done.returncode)
+    reported = json.loads(done.stdout.strip().splitlines()[-1])
+    # Linux reports ru_maxrss in kilobytes.
+    reported["maxrss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps(reported))
+
+
+def run(uri: str, *, quick: bool, command: str) -> None:
+    from benchmark_pipeline_tests.fakes import FakeCtgovServer, generate_records
+
+    print(f"generating {TRIALS:,} fake records ...", flush=True)
+    records = generate_records(TRIALS, seed=SEED)
+    rows = []
+    with FakeCtgovServer(records) as server:
+        for mode in MODES:
+            with common.fresh_database(uri, "memory", migrate=False) as dsn:
+                done = subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "benchmarks.memory",
+                        "--launch",
+                        mode,
+                        dsn,
+                        server.base_url,
+                    ],
+                    cwd=common.REPO_ROOT,
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+                if done.returncode:
+                    raise RuntimeError(f"{mode} child failed:\n{done.stderr[-4000:]}")
+                reported = json.loads(done.stdout.strip().splitlines()[-1])
+            rows.append(
+                [
+                    mode,
+                    f"{reported['maxrss_mb']:,.0f}",
+                    f"{reported['vmhwm_mb']:,.0f}",
+                    common.fmt_int(reported.get("rows", 0)) if "rows" in reported else "-",
+                    common.fmt_s(reported["seconds"]),
+                ]
+            )
+            print(f"  {mode}: {reported['maxrss_mb']:,.0f} MB peak RSS", flush=True)
+    table = common.md_table(
+        [
+            "child process",
+            "peak RSS MB (ru_maxrss, RUSAGE_CHILDREN)",
+            "peak RSS MB (VmHWM)",
+            "trials loaded",
+            "work s",
+        ],
+        rows,
+    )
+    print("\n" + table + "\n")
+    common.write_section(
+        "memory",
+        "\n".join(
+            [
+                common.section_header(f"Peak memory of a {TRIALS:,}-trial run", command),
+                f"{TRIALS:,} fake records served by the loopback fake from the parent process; "
+                "each run, in a process of its own started by a small launcher, fetches every "
+                "page of every modality search (no pacing), parses and loads into an empty "
+                "database. The Dagster run keeps the raw frame in the in-memory IO manager, as "
+                "`materialize` does by default. `ru_maxrss` is the launcher's RUSAGE_CHILDREN "
+                "figure for the run; `VmHWM` is the run's own high-water mark from /proc.",
+                "",
+                table,
+            ]
+        ),
+    )
+
+
+def main(argv: list[str]) -> None:
+    if argv and argv[0] == "--launch":
+        _launch(argv[1:])
+        return
+    if argv and argv[0] == "--child":
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--child", choices=MODES, required=True)
+        parser.add_argument("dsn")
+        parser.add_argument("base_url")
+        args = parser.parse_args(argv)
+        print(json.dumps(_child(args.child, args.dsn, args.base_url)))
+        return
+    common.standalone(run, __doc__.splitlines()[0], argv)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
