@@ -26,7 +26,9 @@ def test_redact_masks_passwords(dsn):
 
 def test_connection_error_never_shows_the_password():
     # Nothing listens on port 1: the connection fails at once, with libpq's own message.
-    resource = PostgresResource(database_url=f"postgresql://benchmark:{SECRET}@127.0.0.1:1/postgres")
+    resource = PostgresResource(
+        database_url=f"postgresql://benchmark:{SECRET}@127.0.0.1:1/postgres"
+    )
     with pytest.raises(DatabaseConnectionError) as raised:
         with resource.connect():
             pass
@@ -62,6 +64,8 @@ def test_embedded_default_starts_and_is_shared(pg_server_dir):
     assert first.is_embedded
     with first.connect() as a, second.connect() as b:
         pid_a = a.execute("SELECT pg_backend_pid()").fetchone()[0]
-        seen = b.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", (pid_a,)).fetchone()[0]
+        seen = b.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE pid = %s", (pid_a,)
+        ).fetchone()[0]
     assert seen == 1
     assert "embedded PostgreSQL" in first.describe()

@@ -103,7 +103,9 @@ def upsert_from_stage(
     if touch:
         assignments.append(sql.SQL("{} = now()").format(sql.Identifier(touch)))
     current = sql.SQL(", ").join(sql.SQL("t.{}").format(sql.Identifier(c)) for c in value_cols)
-    incoming = sql.SQL(", ").join(sql.SQL("EXCLUDED.{}").format(sql.Identifier(c)) for c in value_cols)
+    incoming = sql.SQL(", ").join(
+        sql.SQL("EXCLUDED.{}").format(sql.Identifier(c)) for c in value_cols
+    )
     query = sql.SQL(
         """
         WITH upserted AS (

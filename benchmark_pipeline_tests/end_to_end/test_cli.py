@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import dagster as dg
 import psycopg
 import pytest
 
@@ -48,6 +49,10 @@ def _finish(process: subprocess.Popen) -> str:
 def cli_env(database_url, fake_api, tmp_path) -> dict[str, str]:
     home = tmp_path / "dagster_home"
     home.mkdir()
+    # Create the instance's storage once, as `make dev` would have: two processes creating a
+    # fresh SQLite storage at the same moment would race on its schema.
+    with dg.DagsterInstance.from_config(str(home)):
+        pass
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DAGSTER_", "PYTEST_"))}
     env.update(
         DAGSTER_HOME=str(home),

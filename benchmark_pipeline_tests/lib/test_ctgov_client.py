@@ -59,7 +59,10 @@ def _psilocybin(n: int, start: int = 1) -> list[dict]:
 def test_search_params_are_declared_by_the_spec_and_quote_phrases():
     params = search_params(DEFAULT_VOCABULARY["mdma"], STATUSES, condition="PTSD")
     assert set(params) <= declared_parameters("/studies")
-    assert params["query.intr"] == 'MDMA OR "3,4-methylenedioxymethamphetamine" OR methylenedioxymethamphetamine'
+    assert (
+        params["query.intr"]
+        == 'MDMA OR "3,4-methylenedioxymethamphetamine" OR methylenedioxymethamphetamine'
+    )
     assert params["filter.overallStatus"] == "COMPLETED|ACTIVE_NOT_RECRUITING|RECRUITING"
     assert params["pageSize"] == "1000" and params["query.cond"] == "PTSD"
     assert "query.cond" not in search_params(["ketamine"], STATUSES)

@@ -64,8 +64,13 @@ def test_real_record_with_date_without_type():
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("2024", date(2024, 1, 1)), ("2024-12", date(2024, 12, 1)), ("2021-12-28", date(2021, 12, 28)),
-     (None, None), ("", None)],
+    [
+        ("2024", date(2024, 1, 1)),
+        ("2024-12", date(2024, 12, 1)),
+        ("2021-12-28", date(2021, 12, 28)),
+        (None, None),
+        ("", None),
+    ],
 )
 def test_partial_dates(text, expected):
     assert parse_partial_date(text) == expected
@@ -119,8 +124,12 @@ def test_build_trials_labels_from_interventions_and_deduplicates():
     both = study("NCT00000003", ["Psilocybin", "MDMA"])
     code_only = study("NCT00000004", ["JNJ-54135419"])  # no vocabulary term at all
     parsed = build_trials(
-        {"ketamine": [esk, code_only], "esketamine": [esk, code_only], "psilocybin": [both],
-         "mdma": [both]}
+        {
+            "ketamine": [esk, code_only],
+            "esketamine": [esk, code_only],
+            "psilocybin": [both],
+            "mdma": [both],
+        }
     )
     frame = parsed.frame.set_index("nct_id")
     assert list(parsed.frame.columns) == FRAME_COLUMNS

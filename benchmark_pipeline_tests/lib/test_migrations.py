@@ -50,7 +50,9 @@ def test_running_the_migration_file_itself_twice_succeeds(conn):
     conn.execute("SELECT 1")  # roles exist on the embedded server
     conn.execute(MIGRATION_059.read_text())
     conn.execute(MIGRATION_059.read_text())
-    count = conn.execute("SELECT count(*) FROM pg_policies WHERE schemaname = 'public'").fetchone()[0]
+    count = conn.execute("SELECT count(*) FROM pg_policies WHERE schemaname = 'public'").fetchone()[
+        0
+    ]
     assert count == 3
 
 

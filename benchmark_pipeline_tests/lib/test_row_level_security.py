@@ -17,7 +17,9 @@ def seeded(migrated):
         "INSERT INTO public.benchmark_cohorts (cohort_name, source_citation, modality, condition,"
         " n_participants, instrument) VALUES ('C', 'doi:10.1/x', 'mdma', 'PTSD', 10, 'CAPS-5')"
     )
-    migrated.execute("INSERT INTO public.population_baselines (source, year, region) VALUES ('S', 2024, 'R')")
+    migrated.execute(
+        "INSERT INTO public.population_baselines (source, year, region) VALUES ('S', 2024, 'R')"
+    )
     return migrated
 
 
@@ -39,7 +41,9 @@ def test_authenticated_cannot_insert(seeded, table):
 
 
 @pytest.mark.parametrize("table", TABLES)
-@pytest.mark.parametrize("statement", ["UPDATE public.{t} SET created_at = now()", "DELETE FROM public.{t}"])
+@pytest.mark.parametrize(
+    "statement", ["UPDATE public.{t} SET created_at = now()", "DELETE FROM public.{t}"]
+)
 def test_authenticated_update_and_delete_change_nothing(seeded, table, statement):
     try:
         cursor = _as_role(seeded, "authenticated", statement.format(t=table))

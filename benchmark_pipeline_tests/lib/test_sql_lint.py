@@ -25,8 +25,14 @@ def test_every_shipped_migration_passes_lint():
         ("ALTER TABLE public.t DROP COLUMN a;", "no-destructive-alter"),
         ("ALTER TABLE public.t DROP CONSTRAINT t_pkey;", "no-destructive-alter"),
         ("CREATE INDEX idx_t_a ON public.t (a);", "create-if-not-exists"),
-        ("CREATE POLICY p ON public.t FOR INSERT TO authenticated WITH CHECK (true);", "select-only-policy"),
-        ("CREATE POLICY p ON public.t FOR ALL TO authenticated USING (true);", "select-only-policy"),
+        (
+            "CREATE POLICY p ON public.t FOR INSERT TO authenticated WITH CHECK (true);",
+            "select-only-policy",
+        ),
+        (
+            "CREATE POLICY p ON public.t FOR ALL TO authenticated USING (true);",
+            "select-only-policy",
+        ),
         ("CREATE POLICY p ON public.t TO authenticated USING (true);", "select-only-policy"),
     ],
 )

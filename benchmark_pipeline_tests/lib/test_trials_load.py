@@ -11,7 +11,9 @@ def _frame(*records) -> pd.DataFrame:
 
 
 def _rows(conn) -> dict:
-    cols = "nct_id, status, modality, modalities, countries, country, enrollment_actual, missing_since"
+    cols = (
+        "nct_id, status, modality, modalities, countries, country, enrollment_actual, missing_since"
+    )
     return {r[0]: r for r in conn.execute(f"SELECT {cols} FROM public.benchmark_trials").fetchall()}
 
 
@@ -37,7 +39,15 @@ def test_first_load_inserts_every_column(migrated):
     result = load_trials(migrated, _frame(A, B, C))
     assert (result.inserted, result.updated, result.unchanged, result.row_count) == (3, 0, 0, 3)
     rows = _rows(migrated)
-    assert rows["NCT00000001"][1:] == ("RECRUITING", "psilocybin", ["psilocybin"], ["United States"], "United States", 30, None)
+    assert rows["NCT00000001"][1:] == (
+        "RECRUITING",
+        "psilocybin",
+        ["psilocybin"],
+        ["United States"],
+        "United States",
+        30,
+        None,
+    )
     assert rows["NCT00000002"][3:6] == (["esketamine"], ["Italy", "Spain"], None)
     assert rows["NCT00000003"][2:4] == ("psilocybin", ["psilocybin", "mdma"])
     assert known_trials(migrated)["NCT00000003"] == ["psilocybin", "mdma"]
@@ -54,14 +64,18 @@ def test_unchanged_second_load_rewrites_no_row(migrated):
 
 def test_status_change_updates_exactly_that_row(migrated):
     load_trials(migrated, _frame(A, B, C))
-    stamps = dict(migrated.execute("SELECT nct_id, updated_at FROM public.benchmark_trials").fetchall())
+    stamps = dict(
+        migrated.execute("SELECT nct_id, updated_at FROM public.benchmark_trials").fetchall()
+    )
     before_updates = _updates(migrated)
     completed = study("NCT00000001", ["Psilocybin"], status="COMPLETED", enrollment=(30, "ACTUAL"))
     result = load_trials(migrated, _frame(completed, B, C))
     assert (result.inserted, result.updated, result.unchanged) == (0, 1, 2)
     assert _updates(migrated) == before_updates + 1
     assert _rows(migrated)["NCT00000001"][1] == "COMPLETED"
-    after = dict(migrated.execute("SELECT nct_id, updated_at FROM public.benchmark_trials").fetchall())
+    after = dict(
+        migrated.execute("SELECT nct_id, updated_at FROM public.benchmark_trials").fetchall()
+    )
     assert after["NCT00000001"] > stamps["NCT00000001"]
     assert after["NCT00000002"] == stamps["NCT00000002"]
 
@@ -86,14 +100,22 @@ def test_dry_run_reports_but_leaves_the_table_unchanged(migrated):
     before = _snapshot(migrated)
     completed = study("NCT00000001", ["Psilocybin"], status="COMPLETED")
     result = load_trials(migrated, _frame(completed, C), gone=["NCT00000002"], dry_run=True)
-    assert (result.inserted, result.updated, result.newly_missing, result.dry_run) == (1, 1, 1, True)
+    assert (result.inserted, result.updated, result.newly_missing, result.dry_run) == (
+        1,
+        1,
+        1,
+        True,
+    )
     assert _snapshot(migrated) == before
 
 
 def test_a_failing_load_leaves_the_table_unchanged(migrated):
     load_trials(migrated, _frame(A, B))
     before = _snapshot(migrated)
-    no_title = _frame(study("NCT00000001", ["Psilocybin"], status="COMPLETED"), study("NCT00000009", ["LSD"], title=None))
+    no_title = _frame(
+        study("NCT00000001", ["Psilocybin"], status="COMPLETED"),
+        study("NCT00000009", ["LSD"], title=None),
+    )
     with pytest.raises(Exception, match="title"):
         load_trials(migrated, no_title)
     assert _snapshot(migrated) == before

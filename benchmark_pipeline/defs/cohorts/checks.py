@@ -102,10 +102,14 @@ def doi_matches_citation(
     validated_benchmark_cohorts: CohortValidation,
 ) -> dg.AssetCheckResult:
     if not config.enabled:
+        # Unverified is not verified: a green check here is what let a wrong DOI through before.
         return dg.AssetCheckResult(
-            passed=True,
+            passed=False,
             severity=dg.AssetCheckSeverity.WARN,
-            description="Not run: the DOI lookup is opt-in (check config enabled=true).",
+            description=(
+                "Not run, so DOIs are unverified: the lookup is opt-in because it needs the "
+                "network (run the check with config enabled: true)."
+            ),
             metadata={"enabled": False, "looked_up": 0},
         )
     rows = validated_benchmark_cohorts.valid

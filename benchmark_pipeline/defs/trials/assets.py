@@ -28,6 +28,7 @@ RAW_RETRY = dg.RetryPolicy(
     kinds={"python", "pandas", "api"},
     owners=OWNERS,
     retry_policy=RAW_RETRY,
+    name="raw_benchmark_trials",
     metadata={"dagster/column_schema": column_schema(FRAME_COLUMNS)},
     description=(
         "Psychedelic-therapy trials from ClinicalTrials.gov: one search per modality "
@@ -40,15 +41,22 @@ RAW_RETRY = dg.RetryPolicy(
 def raw_benchmark_trials(
     context: dg.AssetExecutionContext, config: RawTrialsConfig, ctgov: ClinicalTrialsResource
 ) -> dg.Output[pd.DataFrame]:
-    with ctgov.session() as session:
-        version = ctgov_client.read_version(session)
-        results = {
-            modality: ctgov_client.fetch_all_pages(
-                session, ctgov_client.search_params(terms, config.statuses, config.condition)
-            )
-            for modality, terms in config.modalities.items()
-        }
-        requests_made = session.requests_made
+    try:
+        with ctgov.session() as session:
+            version = ctgov_client.read_version(session)
+            results = {
+                modality: ctgov_client.fetch_all_pages(
+                    session,
+                    ctgov_client.search_params(terms, config.statuses, config.condition),
+                )
+                for modality, terms in config.modalities.items()
+            }
+            requests_made = session.requests_made
+    except ctgov_client.CtgovError as exc:
+        # The client has already spent its own bounded retries (attempts and total time),
+        # or the answer was wrong (a count mismatch): retrying the step would only multiply
+        # that bound. The step's RetryPolicy is for what the client does not expect.
+        raise dg.Failure(description=str(exc), allow_retries=False) from exc
     parsed = build_trials({m: r.studies for m, r in results.items()}, config.modalities)
     frame = parsed.frame
     if parsed.without_nct_id:
@@ -56,7 +64,9 @@ def raw_benchmark_trials(
             f"{len(parsed.without_nct_id)} record(s) without nctId were not loaded: "
             f"{parsed.without_nct_id[:5]}"
         )
-    trials_per_modality = {m: int(frame["modalities"].map(lambda ms, m=m: m in ms).sum()) for m in config.modalities}
+    trials_per_modality = {
+        m: int(frame["modalities"].map(lambda ms, m=m: m in ms).sum()) for m in config.modalities
+    }
     return dg.Output(
         frame,
         metadata={

@@ -59,9 +59,7 @@ def raw_trials_nct_ids_valid(raw_benchmark_trials: pd.DataFrame) -> dg.AssetChec
     )
 
 
-@dg.asset_check(
-    asset=raw_benchmark_trials, blocking=True, description="Every trial has a title."
-)
+@dg.asset_check(asset=raw_benchmark_trials, blocking=True, description="Every trial has a title.")
 def raw_trials_have_titles(raw_benchmark_trials: pd.DataFrame) -> dg.AssetCheckResult:
     frame = raw_benchmark_trials
     missing = frame["title"].isna() | (frame["title"].astype("string").str.strip() == "")
@@ -110,7 +108,11 @@ def raw_trials_count_in_expected_range(
     return dg.AssetCheckResult(
         passed=config.min_trials <= count <= config.max_trials,
         severity=dg.AssetCheckSeverity.WARN,
-        metadata={"rows": count, "expected_min": config.min_trials, "expected_max": config.max_trials},
+        metadata={
+            "rows": count,
+            "expected_min": config.min_trials,
+            "expected_max": config.max_trials,
+        },
     )
 
 

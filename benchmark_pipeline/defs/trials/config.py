@@ -1,8 +1,8 @@
 """Run configuration of the trials assets and checks, with the defaults a weekly run uses."""
 
+import dagster as dg
 from pydantic import Field
 
-import dagster as dg
 from benchmark_pipeline.lib.modalities import DEFAULT_VOCABULARY
 
 DEFAULT_STATUSES = ["COMPLETED", "ACTIVE_NOT_RECRUITING", "RECRUITING"]

@@ -71,6 +71,7 @@ def test_unreachable_registry_is_not_a_pass() -> None:
 
 def test_disabled_by_default_and_makes_no_request() -> None:
     evaluation = _evaluate(False, FakeDoiRegistry(offline=True))
-    assert evaluation.passed
+    assert not evaluation.passed
+    assert evaluation.severity == dg.AssetCheckSeverity.WARN
     assert evaluation.metadata["looked_up"].value == 0
     assert "Not run" in evaluation.description

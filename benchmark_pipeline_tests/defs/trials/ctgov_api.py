@@ -133,7 +133,11 @@ class FakeCtgov:
             chosen = [s for s in chosen if _matches_intr(s, params["query.intr"])]
         if "filter.overallStatus" in params:
             statuses = set(params["filter.overallStatus"].split("|"))
-            chosen = [s for s in chosen if s["protocolSection"]["statusModule"]["overallStatus"] in statuses]
+            chosen = [
+                s
+                for s in chosen
+                if s["protocolSection"]["statusModule"]["overallStatus"] in statuses
+            ]
         return chosen
 
     def _pages(self, params: httpx.QueryParams) -> list[list[dict]]:
@@ -150,7 +154,9 @@ class FakeCtgov:
             return self.failures.pop(0)
         path = request.url.path.removeprefix("/api/v2")
         if path == "/version":
-            return httpx.Response(200, json={"apiVersion": "2.0.5", "dataTimestamp": DATA_TIMESTAMP})
+            return httpx.Response(
+                200, json={"apiVersion": "2.0.5", "dataTimestamp": DATA_TIMESTAMP}
+            )
         if path != "/studies":
             return httpx.Response(404, text="not found")
         if self.always_fail:
@@ -168,8 +174,11 @@ class FakeCtgov:
             body["nextPageToken"] = f"tok{index + 1}"
         if self.validate:
             validate_page(body)
-        return httpx.Response(200, content=json.dumps(body, separators=(",", ":")).encode(),
-                              headers={"content-type": "application/json"})
+        return httpx.Response(
+            200,
+            content=json.dumps(body, separators=(",", ":")).encode(),
+            headers={"content-type": "application/json"},
+        )
 
 
 def fake_resource(fake: FakeCtgov, **settings: Any) -> ClinicalTrialsResource:
@@ -183,6 +192,9 @@ def fake_resource(fake: FakeCtgov, **settings: Any) -> ClinicalTrialsResource:
         def sleep(self, seconds: float) -> None:
             return None
 
-    defaults = {"base_url": "https://clinicaltrials.gov/api/v2", "min_interval_seconds": 0.0,
-                "backoff_base_seconds": 0.0}
+    defaults = {
+        "base_url": "https://clinicaltrials.gov/api/v2",
+        "min_interval_seconds": 0.0,
+        "backoff_base_seconds": 0.0,
+    }
     return FakeTransportResource(**{**defaults, **settings})

@@ -1,0 +1,54 @@
+import dagster as dg
+
+from benchmark_pipeline.definitions import defs
+from benchmark_pipeline.defs.resources import ctgov_resource
+from benchmark_pipeline.defs.trials.assets import RAW_RETRY
+from benchmark_pipeline.lib.ctgov_client import DEFAULT_BASE_URL
+
+TRIAL_ASSETS = {dg.AssetKey("raw_benchmark_trials"), dg.AssetKey("benchmark_trials")}
+
+
+def test_trials_assets_are_described_and_checked():
+    definitions = defs()
+    graph = definitions.resolve_asset_graph()
+    checked = {k.asset_key for k in graph.asset_check_keys}
+    for spec in definitions.resolve_all_asset_specs():
+        if spec.key in TRIAL_ASSETS:
+            assert spec.group_name == "trials" and spec.kinds and spec.owners
+            assert len(spec.description) > 100
+            assert "dagster/column_schema" in spec.metadata
+            assert spec.key in checked
+    blocking = {k.name for k in graph.asset_check_keys if graph.get_check_spec(k).blocking}
+    assert {
+        "raw_trials_nct_ids_valid",
+        "raw_trials_have_titles",
+        "raw_trials_no_sharp_drop",
+        "benchmark_trials_complete_and_unique",
+    } <= blocking
+    assert not {"raw_trials_count_in_expected_range", "raw_trials_every_modality_found"} & blocking
+
+
+def test_raw_trials_retry_policy_has_backoff_and_jitter():
+    assert RAW_RETRY.backoff == dg.Backoff.EXPONENTIAL and RAW_RETRY.jitter == dg.Jitter.PLUS_MINUS
+    node = defs().resolve_job_def("trials_refresh_job").graph.node_named("raw_benchmark_trials")
+    assert node.definition.retry_policy == RAW_RETRY
+
+
+def test_weekly_schedule_runs_the_trials_job():
+    definitions = defs()
+    schedule = definitions.resolve_schedule_def("weekly_trials_refresh")
+    assert schedule.cron_schedule == "0 6 * * 1" and schedule.execution_timezone == "UTC"
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+    job = definitions.resolve_job_def("trials_refresh_job")
+    assert schedule.job_name == job.name
+    steps = {node.name for node in job.graph.nodes}
+    assert {"raw_benchmark_trials", "benchmark_trials"} <= steps
+    assert "benchmark_schema" not in steps
+
+
+def test_ctgov_url_comes_from_the_environment(monkeypatch):
+    monkeypatch.delenv("CTGOV_API_URL", raising=False)
+    assert ctgov_resource().base_url == DEFAULT_BASE_URL
+    monkeypatch.setenv("CTGOV_API_URL", "http://127.0.0.1:8765/api/v2")
+    bound = ctgov_resource().base_url
+    assert isinstance(bound, dg.EnvVar) and bound.get_value() == "http://127.0.0.1:8765/api/v2"
