@@ -11,7 +11,7 @@ SECRET = "s3cr3t-Pa55word"
 @pytest.mark.parametrize(
     "dsn",
     [
-        f"postgresql://postgres.abcd:{SECRET}@aws-0-eu-central-1.pooler.supabase.com:6543/postgres",
+        f"postgresql://postgres.abcd:{SECRET}@aws-0-example.pooler.supabase.com:6543/postgres",
         f"postgres://user:{SECRET}@db.example.supabase.co:5432/postgres?sslmode=require",
         f"host=localhost user=u password={SECRET} dbname=d",
         f"host=localhost user=u password='{SECRET}' dbname=d",
@@ -43,9 +43,11 @@ def test_connections_carry_application_name_and_statement_timeout(postgres):
     with postgres.connect() as conn:
         name = conn.execute("SHOW application_name").fetchone()[0]
         timeout = conn.execute("SHOW statement_timeout").fetchone()[0]
+        temp_buffers = conn.execute("SHOW temp_buffers").fetchone()[0]
         assert conn.prepare_threshold is None
     assert name == "benchmark_pipeline"
     assert timeout == "5min"
+    assert temp_buffers == "64MB"
 
 
 def test_a_failed_block_rolls_back(postgres):

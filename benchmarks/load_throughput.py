@@ -238,8 +238,16 @@ def measure_sizes(
     return measures, reruns
 
 
+# The size the targets name; other sizes are shown for the trend, without a verdict.
+JUDGED_SIZE = 100_000
+
+
 def _met(ok: bool) -> str:
     return "met" if ok else "NOT met"
+
+
+def _verdict(size: int, ok: bool) -> str:
+    return f" ({_met(ok)})" if size == JUDGED_SIZE else ""
 
 
 def report(measures: list[Measure], reruns: list[Rerun], command: str) -> None:
@@ -267,10 +275,10 @@ def report(measures: list[Measure], reruns: list[Rerun], command: str) -> None:
         ratio_rows.append(
             [
                 common.fmt_int(size),
-                f"{vs_copy:.2f}× ({_met(vs_copy >= TARGET_VS_COPY)})",
-                f"{vs_old:.2f}× ({_met(vs_old >= TARGET_VS_OLD)})",
-                f"{common.fmt_ratio(vs_slept)}{' computed' if slept.computed else ''} "
-                f"({_met(vs_slept >= TARGET_VS_OLD_SLEEPS)})",
+                f"{vs_copy:.2f}×{_verdict(size, vs_copy >= TARGET_VS_COPY)}",
+                f"{vs_old:.2f}×{_verdict(size, vs_old >= TARGET_VS_OLD)}",
+                f"{common.fmt_ratio(vs_slept)}{' computed' if slept.computed else ''}"
+                f"{_verdict(size, vs_slept >= TARGET_VS_OLD_SLEEPS)}",
             ]
         )
     ratios = common.md_table(
@@ -300,6 +308,13 @@ def report(measures: list[Measure], reruns: list[Rerun], command: str) -> None:
             "Ratios of rows/s:",
             "",
             ratios,
+            "",
+            f"Targets are judged at {JUDGED_SIZE:,} rows, the size they name. At 1,600 rows a "
+            "load is a few tens of milliseconds, mostly fixed costs (the staging table is created "
+            "and dropped, the upsert and the row count are separate statements), so its ratios "
+            "say little about throughput. The sleeping variant's ratio follows from the old "
+            "approach's own speed: its 0.2 s per 50 rows caps it at 250 rows/s whatever the "
+            "database does.",
         ]
     )
     common.write_section("load", body)

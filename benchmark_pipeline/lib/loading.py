@@ -13,6 +13,8 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
+from benchmark_pipeline.lib import copy_values
+
 
 @dataclass(frozen=True)
 class UpsertCounts:
@@ -72,10 +74,27 @@ def stage_frame(
             stage, cols, sql.Identifier(*table.split("."))
         )
     )
+    oids = [
+        c.type_code
+        for c in conn.execute(sql.SQL("SELECT * FROM {} LIMIT 0").format(stage)).description
+    ]
     selected = frame[list(columns)]
     # Column by column: Series.tolist() is far cheaper than itertuples() over extension arrays.
     values = [_column_cells(selected.iloc[:, i].tolist()) for i in range(selected.shape[1])]
-    with conn.cursor().copy(sql.SQL("COPY {} ({}) FROM STDIN").format(stage, cols)) as copy:
+    binary = copy_values.supports(oids)
+    if binary:
+        # Binary COPY typed by the staging table's own columns is psycopg's fastest path;
+        # copy_values checks every value first, since binary dumpers do not.
+        values = [
+            copy_values.column_values(c, o, v)
+            for c, o, v in zip(columns, oids, values, strict=True)
+        ]
+        copy_sql = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(stage, cols)
+    else:
+        copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(stage, cols)
+    with conn.cursor().copy(copy_sql) as copy:
+        if binary:
+            copy.set_types(oids)
         for row in zip(*values, strict=True):
             copy.write_row(row)
     return stage

@@ -1,0 +1,121 @@
+"""Python values made ready for a binary COPY, checked strictly against each column's type.
+
+Binary COPY is psycopg's fastest path, but its dumpers trust the caller: an int too large for
+``integer`` wraps around and any object becomes a ``boolean`` by truthiness. So every value is
+checked here first, and one that does not fit its column stops the load with its column, row
+and value named, instead of arriving as a different number.
+"""
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from decimal import Decimal
+from itertools import chain
+
+# PostgreSQL type OIDs (pg_type.oid; fixed for the built-in types).
+BOOL, INT8, INT2, INT4, TEXT, VARCHAR, NUMERIC = 16, 20, 21, 23, 25, 1043, 1700
+DATE, TIMESTAMP, TIMESTAMPTZ, TEXT_ARRAY = 1082, 1114, 1184, 1009
+
+_INT_BITS = {INT2: 16, INT4: 32, INT8: 64}
+_NAMES = {
+    BOOL: "boolean",
+    INT8: "bigint",
+    INT2: "smallint",
+    INT4: "integer",
+    TEXT: "text",
+    VARCHAR: "text",
+    NUMERIC: "numeric",
+    DATE: "date",
+    TIMESTAMP: "timestamp",
+    TIMESTAMPTZ: "timestamptz",
+    TEXT_ARRAY: "text[]",
+}
+
+
+class StagingValueError(ValueError):
+    """A value does not fit its column's type; nothing of the load was written."""
+
+
+def _fits_int(bits: int) -> Callable[[object], bool]:
+    low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+    return lambda v: type(v) is int and low <= v <= high
+
+
+def _is_number(v: object) -> bool:
+    if type(v) is float:
+        return math.isfinite(v)
+    return type(v) in (int, Decimal)
+
+
+def _is_text_list(v: object) -> bool:
+    return type(v) is list and all(item is None or type(item) is str for item in v)
+
+
+_FITS: dict[int, Callable[[object], bool]] = {
+    BOOL: lambda v: type(v) is bool,
+    TEXT: lambda v: type(v) is str,
+    VARCHAR: lambda v: type(v) is str,
+    NUMERIC: _is_number,
+    DATE: lambda v: type(v) is dt.date,
+    TIMESTAMP: lambda v: type(v) is dt.datetime and v.tzinfo is None,
+    TIMESTAMPTZ: lambda v: type(v) is dt.datetime and v.tzinfo is not None,
+    TEXT_ARRAY: _is_text_list,
+    **{oid: _fits_int(bits) for oid, bits in _INT_BITS.items()},
+}
+
+
+def supports(oids: list[int]) -> bool:
+    """True when every column type has a strict check here (else use text COPY)."""
+    return all(oid in _FITS for oid in oids)
+
+
+# Per type, the Python types a value may have: checked for a whole column at C speed first.
+_TYPES: dict[int, set[type]] = {
+    BOOL: {bool},
+    TEXT: {str},
+    VARCHAR: {str},
+    NUMERIC: {int, float, Decimal},
+    DATE: {dt.date},
+    TIMESTAMP: {dt.datetime},
+    TIMESTAMPTZ: {dt.datetime},
+    TEXT_ARRAY: {list},
+    **{oid: {int} for oid in _INT_BITS},
+}
+_NONE = type(None)
+
+
+def _all_fit(oid: int, values: list[object]) -> bool:
+    """Whole-column check; False sends the column through the per-value search for the culprit."""
+    if not set(map(type, values)) - {_NONE} <= _TYPES[oid]:
+        return False
+    present = [v for v in values if v is not None]
+    if oid in _INT_BITS:
+        bits = _INT_BITS[oid]
+        return not present or (
+            -(2 ** (bits - 1)) <= min(present) and max(present) < 2 ** (bits - 1)
+        )
+    if oid == NUMERIC:
+        return all(map(_is_number, present))
+    if oid in (TIMESTAMP, TIMESTAMPTZ):
+        return all(map(_FITS[oid], present))
+    if oid == TEXT_ARRAY:
+        return set(map(type, chain.from_iterable(present))) <= {str, _NONE}
+    return True
+
+
+def column_values(column: str, oid: int, values: list[object]) -> list[object]:
+    """``values`` checked against the column type ``oid``; numerics become exact Decimals.
+
+    ``None`` is NULL. Raises ``StagingValueError`` naming the column, the row and the value.
+    """
+    if not _all_fit(oid, values):
+        fits = _FITS[oid]
+        row, value = next((i, v) for i, v in enumerate(values) if v is not None and not fits(v))
+        raise StagingValueError(
+            f"column {column!r}, row {row}: {value!r} ({type(value).__name__}) "
+            f"is not a valid {_NAMES[oid]} value"
+        )
+    if oid == NUMERIC:
+        # str() first: Decimal(22.8) would keep the float's binary error (22.80000000000000071...).
+        return [None if v is None else Decimal(str(v)) for v in values]
+    return values

@@ -1,0 +1,49 @@
+"""Binary COPY trusts its caller: every value is checked against its column type first."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from benchmark_pipeline.lib import copy_values as cv
+
+
+@pytest.mark.parametrize(
+    ("oid", "value"),
+    [
+        (cv.INT4, 2**31),  # would wrap around to -2147483648
+        (cv.INT4, 12.5),  # would be truncated
+        (cv.INT4, True),
+        (cv.INT4, "12"),
+        (cv.INT2, 40_000),
+        (cv.BOOL, "yes"),  # would become true by truthiness
+        (cv.BOOL, 2),
+        (cv.NUMERIC, float("nan")),
+        (cv.NUMERIC, "22.8"),
+        (cv.DATE, dt.datetime(2024, 1, 1, 12)),
+        (cv.TIMESTAMPTZ, dt.datetime(2024, 1, 1)),
+        (cv.TEXT, 12),
+        (cv.TEXT_ARRAY, "psilocybin"),
+        (cv.TEXT_ARRAY, ["psilocybin", 3]),
+    ],
+)
+def test_a_value_that_does_not_fit_its_column_is_refused_with_its_place(oid, value):
+    with pytest.raises(cv.StagingValueError, match=r"column 'c', row 1: .* is not a valid"):
+        cv.column_values("c", oid, [None, value])
+
+
+def test_fitting_values_pass_and_numerics_become_exact_decimals():
+    assert cv.column_values("x", cv.NUMERIC, [22.8, -0.91, 3, None, Decimal("1.50")]) == [
+        Decimal("22.8"),
+        Decimal("-0.91"),
+        Decimal("3"),
+        None,
+        Decimal("1.50"),
+    ]
+    assert cv.column_values("n", cv.INT4, [2**31 - 1, -(2**31), None]) == [
+        2**31 - 1,
+        -(2**31),
+        None,
+    ]
+    assert cv.column_values("t", cv.TEXT_ARRAY, [["a", None], []]) == [["a", None], []]
+    assert cv.supports([cv.TEXT, cv.INT4, cv.DATE]) and not cv.supports([cv.TEXT, 2950])
