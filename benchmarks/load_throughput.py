@@ -238,6 +238,16 @@ def measure_sizes(
     return measures, reruns
 
 
+LOADER_VS_COPY = (
+    "Why the loader stays near half of plain COPY: it writes every row twice, once into the "
+    "staging table and once into `benchmark_trials` (the upsert alone takes about as long as "
+    "plain COPY into the indexed table), and it encodes the rows in Python (typed binary COPY, "
+    "each value checked against its column; the three `text[]` columns cost most). Writing "
+    "twice is the price of one atomic statement that inserts new trials, updates changed ones, "
+    "leaves identical ones untouched and can be rolled back for a dry run; `benchmarks/README.md` "
+    "has the split of one 100k load."
+)
+
 # The size the targets name; other sizes are shown for the trend, without a verdict.
 JUDGED_SIZE = 100_000
 
@@ -315,6 +325,8 @@ def report(measures: list[Measure], reruns: list[Rerun], command: str) -> None:
             "say little about throughput. The sleeping variant's ratio follows from the old "
             "approach's own speed: its 0.2 s per 50 rows caps it at 250 rows/s whatever the "
             "database does.",
+            "",
+            LOADER_VS_COPY,
         ]
     )
     common.write_section("load", body)
