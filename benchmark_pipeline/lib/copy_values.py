@@ -8,9 +8,13 @@ and value named, instead of arriving as a different number.
 
 import datetime as dt
 import math
+import struct
 from collections.abc import Callable
 from decimal import Decimal
 from itertools import chain
+
+from psycopg.adapt import Dumper
+from psycopg.pq import Format
 
 # PostgreSQL type OIDs (pg_type.oid; fixed for the built-in types).
 BOOL, INT8, INT2, INT4, TEXT, VARCHAR, NUMERIC = 16, 20, 21, 23, 25, 1043, 1700
@@ -88,6 +92,8 @@ def _all_fit(oid: int, values: list[object]) -> bool:
     """Whole-column check; False sends the column through the per-value search for the culprit."""
     if not set(map(type, values)) - {_NONE} <= _TYPES[oid]:
         return False
+    if oid in (BOOL, TEXT, VARCHAR, DATE):
+        return True  # the exact type is all there is to check
     present = [v for v in values if v is not None]
     if oid in _INT_BITS:
         bits = _INT_BITS[oid]
@@ -119,3 +125,32 @@ def column_values(column: str, oid: int, values: list[object]) -> list[object]:
         # str() first: Decimal(22.8) would keep the float's binary error (22.80000000000000071...).
         return [None if v is None else Decimal(str(v)) for v in values]
     return values
+
+
+_ARRAY_HEADER = struct.Struct("!iiiii")  # ndim, has NULL, element oid, length, lower bound
+_EMPTY_TEXT_ARRAY = struct.pack("!iii", 0, 0, TEXT)
+_NULL_ELEMENT = b"\xff\xff\xff\xff"
+
+
+class TextArrayBinaryDumper(Dumper):
+    """A list of str (or None) as a binary ``text[]``, for lists already checked above.
+
+    psycopg's own list dumper works out dimensions and element types for every list; this one
+    writes PostgreSQL's one-dimensional array format directly, about twice as fast.
+    """
+
+    format = Format.BINARY
+    oid = TEXT_ARRAY
+
+    def dump(self, obj: list) -> bytes:
+        if not obj:
+            return _EMPTY_TEXT_ARRAY
+        if None in obj:
+            parts = [_NULL_ELEMENT if i is None else _element(i.encode()) for i in obj]
+            return _ARRAY_HEADER.pack(1, 1, TEXT, len(obj), 1) + b"".join(parts)
+        parts = [_element(item.encode()) for item in obj]
+        return _ARRAY_HEADER.pack(1, 0, TEXT, len(obj), 1) + b"".join(parts)
+
+
+def _element(data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + data

@@ -92,7 +92,10 @@ def stage_frame(
         copy_sql = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(stage, cols)
     else:
         copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(stage, cols)
-    with conn.cursor().copy(copy_sql) as copy:
+    cursor = conn.cursor()
+    if binary:
+        cursor.adapters.register_dumper(list, copy_values.TextArrayBinaryDumper)
+    with cursor.copy(copy_sql) as copy:
         if binary:
             copy.set_types(oids)
         for row in zip(*values, strict=True):

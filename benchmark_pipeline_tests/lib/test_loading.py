@@ -17,14 +17,14 @@ from benchmark_pipeline.lib.loading import (
 )
 
 TABLE = "public.load_probe"
-COLUMNS = ["k", "n", "x", "tags", "d", "flag"]
+COLUMNS = ["k", "n", "x", "tags", "names", "d", "flag"]
 
 
 @pytest.fixture
 def probe(conn: psycopg.Connection) -> psycopg.Connection:
     conn.execute(
         "CREATE TABLE public.load_probe (k text PRIMARY KEY, n integer, x numeric, tags text[],"
-        " d date, flag boolean, updated_at timestamptz NOT NULL DEFAULT now())"
+        " names text[], d date, flag boolean, updated_at timestamptz NOT NULL DEFAULT now())"
     )
     return conn
 
@@ -36,6 +36,7 @@ def _frame(**changes) -> pd.DataFrame:
             "n": [1, np.nan, 3],  # pandas stores an integer column with a gap as float
             "x": [22.8, -0.91, None],
             "tags": [["psilocybin", "mdma"], [], None],
+            "names": [['é, "quoted" {braces}', None], ["a b"], []],
             "d": [date(2024, 12, 1), None, date(2001, 1, 31)],
             "flag": [True, False, None],
         }
@@ -58,9 +59,17 @@ def test_values_arrive_exactly(probe):
     assert (counts.staged, counts.inserted, counts.updated, counts.unchanged) == (3, 3, 0, 0)
     rows = probe.execute(f"SELECT {', '.join(COLUMNS)} FROM {TABLE} ORDER BY k").fetchall()
     assert rows == [
-        ("a", 1, Decimal("22.8"), ["psilocybin", "mdma"], date(2024, 12, 1), True),
-        ("b", None, Decimal("-0.91"), [], None, False),
-        ("c", 3, None, None, date(2001, 1, 31), None),
+        (
+            "a",
+            1,
+            Decimal("22.8"),
+            ["psilocybin", "mdma"],
+            ['é, "quoted" {braces}', None],
+            date(2024, 12, 1),
+            True,
+        ),
+        ("b", None, Decimal("-0.91"), [], ["a b"], None, False),
+        ("c", 3, None, None, [], date(2001, 1, 31), None),
     ]
 
 
