@@ -239,10 +239,10 @@ def measure_sizes(
 
 
 LOADER_VS_COPY = (
-    "Why the loader stays near half of plain COPY: it writes every row twice, once into the "
+    "Why the loader stays below plain COPY: it writes every row twice, once into the "
     "staging table and once into `benchmark_trials` (the upsert alone takes about as long as "
     "plain COPY into the indexed table), and it encodes the rows in Python (typed binary COPY, "
-    "each value checked against its column; the three `text[]` columns cost most). Writing "
+    "each value checked against its column first). Writing "
     "twice is the price of one atomic statement that inserts new trials, updates changed ones, "
     "leaves identical ones untouched and can be rolled back for a dry run; `benchmarks/README.md` "
     "has the split of one 100k load."
