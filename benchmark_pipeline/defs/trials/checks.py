@@ -49,8 +49,12 @@ def raw_trials_nct_ids_valid(raw_benchmark_trials: pd.DataFrame) -> dg.AssetChec
     frame = raw_benchmark_trials
     malformed = ~frame["nct_id"].astype("string").str.fullmatch(NCT_ID_PATTERN).fillna(False)
     duplicated = frame["nct_id"].duplicated(keep=False)
+    passed = not (malformed.any() or duplicated.any())
     return dg.AssetCheckResult(
-        passed=not (malformed.any() or duplicated.any()),
+        passed=passed,
+        description=None
+        if passed
+        else f"{int(malformed.sum())} malformed and {int(duplicated.sum())} duplicated nct_id(s)",
         metadata={
             "malformed": int(malformed.sum()),
             "duplicated": int(duplicated.sum()),
@@ -82,9 +86,18 @@ def raw_trials_no_sharp_drop(
     previous = previous_row_count(context, RAW_KEY)
     current = len(raw_benchmark_trials)
     floor = None if previous is None else previous * (1 - config.max_drop_fraction)
+    if floor is None:
+        description = "no earlier materialization to compare"
+    elif current < floor:
+        description = (
+            f"{current:,} trials, {1 - current / previous:.0%} fewer than the last run's "
+            f"{previous:,} (at most {config.max_drop_fraction:.0%} allowed)"
+        )
+    else:
+        description = None
     return dg.AssetCheckResult(
         passed=floor is None or current >= floor,
-        description=None if previous is not None else "no earlier materialization to compare",
+        description=description,
         metadata={
             "current_rows": current,
             "previous_rows": previous if previous is not None else "none",
@@ -105,9 +118,13 @@ def raw_trials_count_in_expected_range(
     config: ExpectedRangeConfig, raw_benchmark_trials: pd.DataFrame
 ) -> dg.AssetCheckResult:
     count = len(raw_benchmark_trials)
+    passed = config.min_trials <= count <= config.max_trials
     return dg.AssetCheckResult(
-        passed=config.min_trials <= count <= config.max_trials,
+        passed=passed,
         severity=dg.AssetCheckSeverity.WARN,
+        description=None
+        if passed
+        else f"{count:,} trials, outside the expected {config.min_trials:,}-{config.max_trials:,}",
         metadata={
             "rows": count,
             "expected_min": config.min_trials,
@@ -128,9 +145,13 @@ def raw_trials_every_modality_found(
     present = {m for ms in raw_benchmark_trials["modalities"] for m in ms}
     empty = [m for m in searched if m not in present]
     without_id = int(meta.get("records_without_nct_id") or 0)
+    problems = ([f"no trial for: {', '.join(empty)}"] if empty else []) + (
+        [f"{without_id} record(s) without nctId"] if without_id else []
+    )
     return dg.AssetCheckResult(
-        passed=bool(searched) and not empty and without_id == 0,
+        passed=bool(searched) and not problems,
         severity=dg.AssetCheckSeverity.WARN,
+        description="; ".join(problems) or None,
         metadata={
             "modalities_searched": dg.MetadataValue.json(searched),
             "modalities_without_trials": dg.MetadataValue.json(empty),

@@ -199,5 +199,6 @@ def test_sharp_drop_blocks_the_load(postgres, instance):
     drop = evaluations(result)["raw_trials_no_sharp_drop"]
     assert not drop.passed
     assert drop.metadata["previous_rows"].value == 10 and drop.metadata["current_rows"].value == 7
+    assert drop.description == "7 trials, 30% fewer than the last run's 10 (at most 20% allowed)"
     assert not result.asset_materializations_for_node("benchmark_trials")
     assert len(rows(postgres)) == 10 and all(r[2] is None for r in rows(postgres).values())
