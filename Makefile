@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DAGSTER_HOME ?= $(CURDIR)/.benchmark_pipeline/dagster_home
 
-.PHONY: dev test materialize lint format stop-db install clean
+.PHONY: dev test check materialize lint format stop-db install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,22 +21,26 @@ $(DAGSTER_HOME):
 dev: $(STAMP) $(DAGSTER_HOME)
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
-test: $(STAMP)
+test: check
 	$(BIN)/python -m pytest
+
+# Lint and formatting, then Dagster's own validation of the definitions.
+check: $(STAMP)
+	$(BIN)/ruff check benchmark_pipeline benchmark_pipeline_tests benchmarks
+	$(BIN)/ruff format --check benchmark_pipeline benchmark_pipeline_tests benchmarks
+	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg check defs
 
 materialize: $(STAMP) $(DAGSTER_HOME)
 	$(BIN)/dagster asset materialize --select '*' -m benchmark_pipeline
 
-lint: $(STAMP)
-	$(BIN)/ruff check benchmark_pipeline benchmark_pipeline_tests benchmarks
-	$(BIN)/ruff format --check benchmark_pipeline benchmark_pipeline_tests benchmarks
+lint: check  # the same as check
 
 format: $(STAMP)
 	$(BIN)/ruff format benchmark_pipeline benchmark_pipeline_tests benchmarks
 	$(BIN)/ruff check --fix benchmark_pipeline benchmark_pipeline_tests benchmarks
 
 stop-db: $(STAMP)
-	$(BIN)/python -m benchmark_pipeline.lib.embedded_postgres stop
+	$(BIN)/python -m benchmark_pipeline.lib.postgres.embedded stop
 
 clean: stop-db
 	rm -rf .benchmark_pipeline

@@ -1,4 +1,7 @@
-"""Resources: the PostgreSQL connection (Supabase or the embedded server) and ClinicalTrials.gov."""
+"""Every resource class: PostgreSQL (Supabase or the embedded server), ClinicalTrials.gov, doi.org.
+
+Bindings from the environment live in ``defs/resources.py``.
+"""
 
 import time
 from collections.abc import Iterator
@@ -10,9 +13,10 @@ import psycopg
 from pydantic import Field
 
 from benchmark_pipeline.constants import EMBEDDED_PG_DIR
-from benchmark_pipeline.lib import ctgov_client
-from benchmark_pipeline.lib.dsn import password_of, redact
-from benchmark_pipeline.lib.embedded_postgres import ensure_server
+from benchmark_pipeline.lib.cohorts.doi import DOI_RESOLVER
+from benchmark_pipeline.lib.postgres.dsn import password_of, redact
+from benchmark_pipeline.lib.postgres.embedded import ensure_server
+from benchmark_pipeline.lib.trials import client as ctgov_client
 
 
 class DatabaseConnectionError(RuntimeError):
@@ -145,3 +149,18 @@ class ClinicalTrialsResource(dg.ConfigurableResource):
             yield ctgov_client.CtgovSession(
                 client=client, settings=self.retry_settings(), sleep=self.sleep
             )
+
+
+class DoiRegistryResource(dg.ConfigurableResource):
+    """doi.org (Crossref, DataCite, ... by content negotiation) over httpx."""
+
+    base_url: str = Field(default=DOI_RESOLVER, description="DOI resolver.")
+    timeout_s: float = Field(default=15.0, description="Per-request timeout in seconds.")
+
+    def client(self) -> httpx.Client:
+        """A new client; tests override this to put an ``httpx.MockTransport`` underneath."""
+        return httpx.Client(
+            base_url=self.base_url,
+            timeout=self.timeout_s,
+            headers={"User-Agent": "benchmark_pipeline (cohort citation check)"},
+        )

@@ -1,37 +1,55 @@
-"""One embedded PostgreSQL per test session; a fresh database for every test that asks."""
+"""Fixtures only: one embedded PostgreSQL per test session, a fresh database for every test that
+asks, and the reference folder. Importable helpers live in ``support/``."""
 
 import os
-import shutil
-import tempfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from benchmark_pipeline.lib.embedded_postgres import ensure_server, stop_server
+from benchmark_pipeline.lib.postgres.embedded import ensure_server
 from benchmark_pipeline.resources import PostgresResource
+from benchmark_pipeline_tests.support.databases import fresh_database, session_server
+from benchmark_pipeline_tests.support.reference import ReferenceMissing, reference_path
 
-SHARED_REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    try:
+        return (yield)
+    except ReferenceMissing as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    try:
+        return (yield)
+    except ReferenceMissing as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def reference() -> Path:
+    """The reference folder beside the checkout (``BENCHMARK_REFERENCE_DIR``)."""
+    return reference_path()
 
 
 @pytest.fixture(scope="session")
 def pg_server_dir() -> Iterator[Path]:
     """Data directory of the session's embedded server, outside the repo's own state."""
-    base = Path(tempfile.mkdtemp(prefix="bp-pg-"))
-    pgdata = base / "postgres"
     previous = os.environ.get("BENCHMARK_EMBEDDED_PG_DIR")
-    os.environ["BENCHMARK_EMBEDDED_PG_DIR"] = str(pgdata)
-    os.environ.pop("SUPABASE_DB_URL", None)
-    ensure_server(pgdata)
-    yield pgdata
-    stop_server(pgdata)
-    shutil.rmtree(base, ignore_errors=True)
-    if previous is None:
-        os.environ.pop("BENCHMARK_EMBEDDED_PG_DIR", None)
-    else:
-        os.environ["BENCHMARK_EMBEDDED_PG_DIR"] = previous
+    with session_server() as pgdata:
+        os.environ["BENCHMARK_EMBEDDED_PG_DIR"] = str(pgdata)
+        os.environ.pop("SUPABASE_DB_URL", None)
+        try:
+            yield pgdata
+        finally:
+            if previous is None:
+                os.environ.pop("BENCHMARK_EMBEDDED_PG_DIR", None)
+            else:
+                os.environ["BENCHMARK_EMBEDDED_PG_DIR"] = previous
 
 
 @pytest.fixture(scope="session")
@@ -39,21 +57,11 @@ def server_uri(pg_server_dir: Path) -> str:
     return ensure_server(pg_server_dir)
 
 
-def _with_database(uri: str, database: str) -> str:
-    conninfo = psycopg.conninfo.conninfo_to_dict(uri)
-    conninfo["dbname"] = database
-    return psycopg.conninfo.make_conninfo(**conninfo)
-
-
 @pytest.fixture
 def database_url(server_uri: str) -> Iterator[str]:
     """A new, empty database on the session's server; dropped after the test."""
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server_uri, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield _with_database(server_uri, name)
-    with psycopg.connect(server_uri, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(server_uri) as dsn:
+        yield dsn
 
 
 @pytest.fixture
@@ -72,7 +80,7 @@ def conn(database_url: str) -> Iterator[psycopg.Connection]:
 def migrated(conn: psycopg.Connection) -> psycopg.Connection:
     """``conn`` on a database where every migration in sql/ has been applied."""
     from benchmark_pipeline.constants import SQL_DIR
-    from benchmark_pipeline.lib.migrations import apply_migrations, discover
+    from benchmark_pipeline.lib.schema.migrations import apply_migrations, discover
 
     apply_migrations(conn, discover(SQL_DIR))
     return conn

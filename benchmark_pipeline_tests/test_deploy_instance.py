@@ -32,6 +32,11 @@ def test_deploy_instance_stores_runs_in_the_dagster_schema(dagster_pg_url, conn,
     with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
         assert type(instance.run_storage).__name__ == "PostgresRunStorage"
         assert type(instance.run_coordinator).__name__ == "QueuedRunCoordinator"
+        queue = instance.get_concurrency_config().run_queue_config
+        assert queue.max_concurrent_runs == 4
+        assert [(r["key"], r["value"], r["limit"]) for r in queue.tag_concurrency_limits] == [
+            ("dagster/job_name", "trials_refresh_job", 1)
+        ]
         result = dg.materialize([probe], instance=instance)
         assert result.success
         assert instance.get_run_by_id(result.run_id) is not None

@@ -2,7 +2,7 @@
 
 import pytest
 
-from benchmark_pipeline.lib.dsn import password_of, redact
+from benchmark_pipeline.lib.postgres.dsn import password_of, redact
 from benchmark_pipeline.resources import DatabaseConnectionError, PostgresResource
 
 SECRET = "s3cr3t-Pa55word"

@@ -13,12 +13,13 @@ import re
 import shlex
 import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+
+from benchmark_pipeline_tests.support import databases
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = REPO_ROOT / "benchmarks"
@@ -33,41 +34,20 @@ _TITLE = "# Benchmark results\n\nFigures measured on one machine in one run; `be
 
 def server_uri() -> str:
     """Start (or join) the benchmark's own embedded server and return its URI."""
-    from benchmark_pipeline.lib.embedded_postgres import ensure_server
+    from benchmark_pipeline.lib.postgres.embedded import ensure_server
 
     return ensure_server(PGDATA)
 
 
 def stop_server() -> None:
-    from benchmark_pipeline.lib.embedded_postgres import stop_server as stop
+    from benchmark_pipeline.lib.postgres.embedded import stop_server as stop
 
     stop(PGDATA)
 
 
-def with_database(uri: str, database: str) -> str:
-    conninfo = psycopg.conninfo.conninfo_to_dict(uri)
-    conninfo["dbname"] = database
-    return psycopg.conninfo.make_conninfo(**conninfo)
-
-
-@contextlib.contextmanager
-def fresh_database(uri: str, label: str, *, migrate: bool = True) -> Iterator[str]:
-    """A new database on the benchmark server (migrated unless told not to); dropped afterwards."""
-    from benchmark_pipeline.constants import SQL_DIR
-    from benchmark_pipeline.lib.migrations import apply_migrations, discover
-
-    name = f"bench_{label}_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(uri, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    dsn = with_database(uri, name)
-    try:
-        if migrate:
-            with psycopg.connect(dsn, autocommit=True) as conn:
-                apply_migrations(conn, discover(SQL_DIR))
-        yield dsn
-    finally:
-        with psycopg.connect(uri, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def fresh_database(uri: str, label: str, *, migrate: bool = True):
+    """A new database on the benchmark server, migrated by ``sql/`` unless told not to."""
+    return databases.fresh_database(uri, f"bench_{label}", migrate=migrate)
 
 
 def checkpoint(uri: str) -> None:

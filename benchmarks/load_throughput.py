@@ -16,22 +16,19 @@ Variants, each into a fresh database migrated from sql/ (same table, same indexe
 
 import io
 import math
-import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
-
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pandas as pd
 import psycopg
 from psycopg import sql
 from psycopg.copy import Copy, FileWriter
 
-from benchmark_pipeline.lib.ctgov_parse import TABLE_COLUMNS, build_trials
-from benchmark_pipeline.lib.loading import _cell  # the loader's own conversion: same values
-from benchmark_pipeline.lib.trials_load import LOADED_COLUMNS, TRIALS_TABLE, load_trials
+from benchmark_pipeline.lib.postgres.staged_upsert import (
+    _cell,  # the loader's own conversion: same values
+)
+from benchmark_pipeline.lib.trials.load import LOADED_COLUMNS, TRIALS_TABLE, load_trials
+from benchmark_pipeline.lib.trials.records import TABLE_COLUMNS, build_trials
 from benchmark_pipeline.resources import PostgresResource
 from benchmark_pipeline_tests.fakes import generate_study
 from benchmarks import common

@@ -5,8 +5,8 @@ Prints a table; writes nothing. ``.venv/bin/python -m benchmarks.loader_split``
 
 import time
 
-from benchmark_pipeline.lib import loading
-from benchmark_pipeline.lib.trials_load import LOADED_COLUMNS, TRIALS_TABLE
+from benchmark_pipeline.lib.postgres import staged_upsert
+from benchmark_pipeline.lib.trials.load import LOADED_COLUMNS, TRIALS_TABLE
 from benchmark_pipeline.resources import PostgresResource
 from benchmarks import common
 from benchmarks.load_throughput import trial_frame
@@ -26,9 +26,9 @@ def main() -> None:
                     common.checkpoint(uri)
                     started = time.perf_counter()
                     with conn.transaction():
-                        stage = loading.stage_frame(conn, TRIALS_TABLE, frame, LOADED_COLUMNS)
+                        stage = staged_upsert.stage_frame(conn, TRIALS_TABLE, frame, LOADED_COLUMNS)
                         staged = time.perf_counter()
-                        loading.upsert_from_stage(
+                        staged_upsert.upsert_from_stage(
                             conn, TRIALS_TABLE, stage, key=["nct_id"], columns=LOADED_COLUMNS
                         )
                         upserted = time.perf_counter()

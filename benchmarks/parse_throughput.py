@@ -8,13 +8,8 @@ is what the raw asset runs after fetching.
 
 import json
 import statistics
-import sys
-from pathlib import Path
 
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from benchmark_pipeline.lib.ctgov_parse import build_trials, parse_study
+from benchmark_pipeline.lib.trials.records import build_trials, parse_study
 from benchmark_pipeline_tests.fakes import generate_records
 from benchmarks import common
 

@@ -11,11 +11,6 @@ what the default pacing would add is reported from the request count.
 
 import math
 import statistics
-import sys
-from pathlib import Path
-
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import dagster as dg
 
@@ -24,9 +19,10 @@ from benchmark_pipeline.defs.schema.assets import benchmark_schema
 from benchmark_pipeline.defs.trials import checks as trials_checks
 from benchmark_pipeline.defs.trials.assets import benchmark_trials, raw_benchmark_trials
 from benchmark_pipeline.defs.trials.config import RawTrialsConfig
-from benchmark_pipeline.lib import ctgov_client, migrations
-from benchmark_pipeline.lib.ctgov_parse import TABLE_COLUMNS, build_trials
-from benchmark_pipeline.lib.trials_load import known_trials, load_trials
+from benchmark_pipeline.lib.schema import migrations
+from benchmark_pipeline.lib.trials import client as ctgov_client
+from benchmark_pipeline.lib.trials.load import known_trials, load_trials
+from benchmark_pipeline.lib.trials.records import TABLE_COLUMNS, build_trials
 from benchmark_pipeline.resources import ClinicalTrialsResource, PostgresResource
 from benchmark_pipeline_tests.fakes import FakeCtgovServer, generate_records
 from benchmarks import common

@@ -5,12 +5,7 @@
 """
 
 import argparse
-import sys
 import time
-from pathlib import Path
-
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import common, load_throughput, memory, parse_throughput, pipeline
 

@@ -1,8 +1,12 @@
-"""Resource bindings: every secret and location comes from the environment."""
+"""Every resource binding: secrets and locations come from the environment (``dg.EnvVar``)."""
 
 import dagster as dg
 
-from benchmark_pipeline.resources import ClinicalTrialsResource, PostgresResource
+from benchmark_pipeline.resources import (
+    ClinicalTrialsResource,
+    DoiRegistryResource,
+    PostgresResource,
+)
 
 
 def _from_env(name: str) -> dg.EnvVar | None:
@@ -28,4 +32,10 @@ def ctgov_resource() -> ClinicalTrialsResource:
 
 @dg.definitions
 def resources() -> dg.Definitions:
-    return dg.Definitions(resources={"postgres": postgres_resource(), "ctgov": ctgov_resource()})
+    return dg.Definitions(
+        resources={
+            "postgres": postgres_resource(),
+            "ctgov": ctgov_resource(),
+            "doi_registry": DoiRegistryResource(),
+        }
+    )

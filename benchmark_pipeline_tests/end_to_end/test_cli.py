@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from benchmark_pipeline.constants import REPO_ROOT
-from benchmark_pipeline_tests.end_to_end.conftest import expected_nct_ids
+from benchmark_pipeline_tests.support.ctgov import expected_nct_ids
 
 DAGSTER = Path(sys.executable).parent / "dagster"
 

@@ -8,12 +8,9 @@ import psycopg
 import pytest
 
 from benchmark_pipeline.definitions import defs as load_defs
-from benchmark_pipeline_tests.end_to_end.conftest import (
-    expected_nct_ids,
-    fast_ctgov,
-    table_snapshot,
-)
 from benchmark_pipeline_tests.fakes import Faults
+from benchmark_pipeline_tests.support.ctgov import expected_nct_ids, fast_ctgov
+from benchmark_pipeline_tests.support.databases import table_snapshot
 
 
 @pytest.fixture(scope="module")

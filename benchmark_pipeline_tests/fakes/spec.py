@@ -16,17 +16,18 @@ import yaml
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
-from benchmark_pipeline_tests.conftest import SHARED_REFERENCE
+from benchmark_pipeline_tests.support.reference import reference_path
 
-SPEC_PATH = SHARED_REFERENCE / "ctgov" / "ctg-oas-v2.yaml"
+SPEC_PARTS = ("ctgov", "ctg-oas-v2.yaml")
 _SPEC_URI = "urn:ctgov:oas-v2"
 _PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @functools.cache
-def load_spec(path: Path = SPEC_PATH) -> dict:
-    """The OpenAPI document as a dict (parsed once per path)."""
+def load_spec(path: Path | None = None) -> dict:
+    """The OpenAPI document as a dict (parsed once per path; default: the reference copy)."""
+    path = path or reference_path(*SPEC_PARTS)
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
@@ -52,7 +53,7 @@ def _validator(schema_name: str, strict: bool) -> jsonschema.Draft7Validator:
         _tighten(spec["components"]["schemas"])
         spec["components"]["schemas"]["PartialDate"]["pattern"] = _PARTIAL_DATE
     if schema_name not in spec["components"]["schemas"]:
-        raise KeyError(f"no schema {schema_name!r} in {SPEC_PATH.name}")
+        raise KeyError(f"no schema {schema_name!r} in {SPEC_PARTS[-1]}")
     registry = Registry().with_resource(
         _SPEC_URI, Resource.from_contents(spec, default_specification=DRAFT7)
     )

@@ -6,12 +6,12 @@ from collections import Counter
 
 import pytest
 
-from benchmark_pipeline_tests.conftest import SHARED_REFERENCE
+from benchmark_pipeline_tests.support.reference import reference_names, reference_path
 
 from . import spec
 from .ctgov_records import MODALITY_TERMS, TrialRecords, generate_records
 
-SAMPLES = SHARED_REFERENCE / "ctgov" / "samples"
+SAMPLES = ("ctgov", "samples")
 
 
 @pytest.fixture(scope="module")
@@ -117,10 +117,10 @@ def test_mutation_helpers_change_one_record_and_bump_the_version(records: TrialR
 
 
 @pytest.mark.parametrize(
-    "name", sorted(p.name for p in SAMPLES.glob("*.json") if not p.name.startswith("mcode"))
+    "name", [n for n in reference_names(*SAMPLES, pattern="*.json") if not n.startswith("mcode")]
 )
 def test_real_samples_pass_the_strict_schema(name: str) -> None:
-    document = json.loads((SAMPLES / name).read_text(encoding="utf-8"))
+    document = json.loads(reference_path(*SAMPLES, name).read_text(encoding="utf-8"))
     spec.validate(document, "PagedStudies" if "studies" in document else "Study", strict=True)
 
 
@@ -140,6 +140,8 @@ def test_strict_schema_catches_what_the_spec_only_describes() -> None:
 
 def test_the_mcode_fixture_is_not_a_raw_api_response() -> None:
     """It carries keys the API never sends, which only the strict check notices."""
-    document = json.loads((SAMPLES / "mcode_NCT02513394.json").read_text(encoding="utf-8"))
+    document = json.loads(
+        reference_path(*SAMPLES, "mcode_NCT02513394.json").read_text(encoding="utf-8")
+    )
     assert spec.errors(document, "Study") == []
     assert any("modelPredictions" in p for p in spec.errors(document, "Study", strict=True))

@@ -6,13 +6,16 @@ from pathlib import Path
 import pytest
 
 from benchmark_pipeline.constants import DATA_DIR
-from benchmark_pipeline.lib.cohort_schema import COLUMNS
-from benchmark_pipeline.lib.cohorts import CohortCsvError, read_cohort_csv, validate_cohorts
-from benchmark_pipeline_tests.conftest import SHARED_REFERENCE
+from benchmark_pipeline.lib.cohorts.contract import COLUMNS
+from benchmark_pipeline.lib.cohorts.validation import (
+    CohortCsvError,
+    read_cohort_csv,
+    validate_cohorts,
+)
+from benchmark_pipeline_tests.support.reference import reference_path
 
 CORPUS = Path(__file__).resolve().parents[1] / "data"
 SEED = DATA_DIR / "benchmark_cohorts_seed.csv"
-VERIFIED = SHARED_REFERENCE / "cohorts" / "verified_cohort_facts.csv"
 
 
 def _reasons(path: Path) -> dict[str, list[str]]:
@@ -112,7 +115,10 @@ def _seed_rows() -> list[dict[str, str]]:
 
 
 def test_seed_keeps_the_verified_text_and_values() -> None:
-    verified = {r["nct_id"] or r["source_citation"]: r for r in csv.DictReader(VERIFIED.open())}
+    verified = {
+        r["nct_id"] or r["source_citation"]: r
+        for r in csv.DictReader(reference_path("cohorts", "verified_cohort_facts.csv").open())
+    }
     seed = _seed_rows()
     assert len(seed) == len(verified) == 10
     for row in seed:

@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from benchmark_pipeline.lib.doi import (
+from benchmark_pipeline.lib.cohorts.doi import (
     citation_has_doi,
     dois_in,
     is_valid_doi,

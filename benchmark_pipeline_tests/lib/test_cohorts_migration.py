@@ -4,7 +4,7 @@ import psycopg
 import pytest
 
 from benchmark_pipeline.constants import SQL_DIR
-from benchmark_pipeline.lib.migrations import apply_migrations, discover
+from benchmark_pipeline.lib.schema.migrations import apply_migrations, discover
 
 
 def test_061_keeps_the_newest_copy_and_enforces_the_natural_key(conn: psycopg.Connection) -> None:

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from benchmark_pipeline.lib import copy_values as cv
+from benchmark_pipeline.lib.postgres import binary_copy as cv
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 import httpx
 import pytest
 
-from benchmark_pipeline.lib.ctgov_client import (
+from benchmark_pipeline.lib.modalities import DEFAULT_VOCABULARY
+from benchmark_pipeline.lib.trials.client import (
     CtgovError,
     CtgovSession,
     RetrySettings,
@@ -12,7 +13,6 @@ from benchmark_pipeline.lib.ctgov_client import (
     retry_after_seconds,
     search_params,
 )
-from benchmark_pipeline.lib.modalities import DEFAULT_VOCABULARY
 from benchmark_pipeline_tests.defs.trials.ctgov_api import (
     FakeCtgov,
     declared_parameters,

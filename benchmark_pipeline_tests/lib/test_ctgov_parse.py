@@ -3,21 +3,22 @@ from datetime import date
 
 import pytest
 
-from benchmark_pipeline.lib.ctgov_parse import (
+from benchmark_pipeline.lib.trials.records import (
     FRAME_COLUMNS,
     build_trials,
     parse_partial_date,
     parse_study,
 )
-from benchmark_pipeline_tests.conftest import SHARED_REFERENCE
 from benchmark_pipeline_tests.defs.trials.ctgov_api import study
+from benchmark_pipeline_tests.support.reference import reference_names, reference_path
 
-SAMPLES = SHARED_REFERENCE / "ctgov" / "samples"
-SAMPLE_FILES = sorted(SAMPLES.glob("*.json"))  # processed/ is not a raw API response
+SAMPLES = ("ctgov", "samples")
+# processed/ is not a raw API response.
+SAMPLE_FILES = reference_names(*SAMPLES, pattern="*.json")
 
 
-def _records(path):
-    body = json.loads(path.read_text(encoding="utf-8"))
+def _records(name):
+    body = json.loads(reference_path(*SAMPLES, name).read_text(encoding="utf-8"))
     return body["studies"] if "studies" in body else [body]
 
 
@@ -25,9 +26,9 @@ def test_the_real_samples_are_all_there():
     assert len(SAMPLE_FILES) == 9
 
 
-@pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.name)
-def test_every_real_response_parses(path):
-    for record in _records(path):
+@pytest.mark.parametrize("name", SAMPLE_FILES)
+def test_every_real_response_parses(name):
+    for record in _records(name):
         protocol = record["protocolSection"]
         row = parse_study(record)
         ident = protocol["identificationModule"]
@@ -47,17 +48,17 @@ def test_every_real_response_parses(path):
 
 
 def test_real_multi_country_and_single_country_records():
-    (china,) = _records(SAMPLES / "jamesvdinh_study_NCT03934567_2025-06-17T11-17-59-791Z.json")
+    (china,) = _records("jamesvdinh_study_NCT03934567_2025-06-17T11-17-59-791Z.json")
     row = parse_study(china)
     assert row["countries"] == ["China"] and row["country"] == "China"
-    (big,) = _records(SAMPLES / "mcode_NCT02513394.json")
+    (big,) = _records("mcode_NCT02513394.json")
     row = parse_study(big)
     assert len(row["countries"]) > 1 and row["country"] is None
     assert row["countries"] == sorted(set(row["countries"]))
 
 
 def test_real_record_with_date_without_type():
-    (record,) = _records(SAMPLES / "jamesvdinh_study_NCT00184067_2025-06-17T11-17-42-480Z.json")
+    (record,) = _records("jamesvdinh_study_NCT00184067_2025-06-17T11-17-42-480Z.json")
     assert "type" not in record["protocolSection"]["statusModule"]["startDateStruct"]
     assert parse_study(record)["start_date"] == date(2004, 5, 1)
 

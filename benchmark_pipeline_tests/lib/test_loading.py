@@ -8,8 +8,8 @@ import pandas as pd
 import psycopg
 import pytest
 
-from benchmark_pipeline.lib.copy_values import StagingValueError
-from benchmark_pipeline.lib.loading import (
+from benchmark_pipeline.lib.postgres.binary_copy import StagingValueError
+from benchmark_pipeline.lib.postgres.staged_upsert import (
     delete_not_in_stage,
     stage_frame,
     table_row_count,

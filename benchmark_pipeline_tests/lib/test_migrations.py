@@ -8,8 +8,8 @@ import psycopg
 import pytest
 
 from benchmark_pipeline.constants import SQL_DIR
-from benchmark_pipeline.lib import migrations
-from benchmark_pipeline.lib.sql_lint import MigrationLintError
+from benchmark_pipeline.lib.schema import migrations
+from benchmark_pipeline.lib.schema.lint import MigrationLintError
 
 MIGRATION_059 = SQL_DIR / "059_global_benchmark_tables.sql"
 

@@ -3,7 +3,7 @@
 import psycopg
 import pytest
 
-from benchmark_pipeline.lib.schema_model import rows_visible_to
+from benchmark_pipeline.lib.schema.catalog import rows_visible_to
 
 TABLES = ["benchmark_trials", "benchmark_cohorts", "population_baselines"]
 

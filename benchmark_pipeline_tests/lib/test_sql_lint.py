@@ -3,8 +3,8 @@
 import pytest
 
 from benchmark_pipeline.constants import SQL_DIR
-from benchmark_pipeline.lib import migrations
-from benchmark_pipeline.lib.sql_lint import MigrationLintError, lint_sql
+from benchmark_pipeline.lib.schema import migrations
+from benchmark_pipeline.lib.schema.lint import MigrationLintError, lint_sql
 
 SAFE_TABLE = "CREATE TABLE IF NOT EXISTS public.t (a int);\nALTER TABLE public.t ENABLE ROW LEVEL SECURITY;\n"
 

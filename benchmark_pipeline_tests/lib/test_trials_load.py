@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from benchmark_pipeline.lib.ctgov_parse import build_trials
-from benchmark_pipeline.lib.trials_load import known_trials, load_trials
+from benchmark_pipeline.lib.trials.load import known_trials, load_trials
+from benchmark_pipeline.lib.trials.records import build_trials
 from benchmark_pipeline_tests.defs.trials.ctgov_api import study
 
 

@@ -4,7 +4,7 @@ import dagster as dg
 
 from benchmark_pipeline.constants import BASELINES_GROUP, OWNERS
 from benchmark_pipeline.defs.schema.assets import benchmark_schema
-from benchmark_pipeline.lib.loading import table_row_count
+from benchmark_pipeline.lib.postgres.staged_upsert import table_row_count
 from benchmark_pipeline.resources import PostgresResource
 
 TABLE = "public.population_baselines"

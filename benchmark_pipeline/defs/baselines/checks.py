@@ -1,18 +1,12 @@
 """Checks on population_baselines."""
 
 import dagster as dg
-from pydantic import Field
 
-from benchmark_pipeline.lib.loading import table_row_count
+from benchmark_pipeline.lib.postgres.staged_upsert import table_row_count
 from benchmark_pipeline.resources import PostgresResource
 
 from .assets import TABLE, population_baselines
-
-
-class BaselineRowsConfig(dg.Config):
-    expected_rows: int = Field(
-        default=0, description="Rows the table should hold (0 until phase 2 loads it)."
-    )
+from .config import BaselineRowsConfig
 
 
 @dg.asset_check(

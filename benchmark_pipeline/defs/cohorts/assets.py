@@ -1,58 +1,23 @@
 """validated_benchmark_cohorts (the verified CSV, row by row) and benchmark_cohorts (the table)."""
 
-import os
-from pathlib import Path
-
 import dagster as dg
-from pydantic import Field
 
-from benchmark_pipeline.constants import COHORTS_GROUP, DATA_DIR, OWNERS, REPO_ROOT
+from benchmark_pipeline.constants import COHORTS_GROUP, OWNERS
+from benchmark_pipeline.defs.metadata import check_result
 from benchmark_pipeline.defs.schema.assets import benchmark_schema
-from benchmark_pipeline.lib.cohort_table import KEY, LOADED_COLUMNS, TABLE, mirror_problems
-from benchmark_pipeline.lib.cohorts import (
+from benchmark_pipeline.lib.cohorts.load import TABLE, load_cohorts
+from benchmark_pipeline.lib.cohorts.validation import (
     CohortCsvError,
     CohortValidation,
     read_cohort_csv,
     validate_cohorts,
 )
-from benchmark_pipeline.lib.loading import (
-    delete_not_in_stage,
-    stage_frame,
-    table_row_count,
-    upsert_from_stage,
-)
 from benchmark_pipeline.resources import PostgresResource
 
-from .metadata import (
-    cohort_table_schema,
-    preview_markdown,
-    rejections_markdown,
-)
+from .config import CohortCsvConfig, CohortLoadConfig, resolve_csv_path
+from .metadata import cohort_table_schema, preview_markdown, rejections_markdown
 
-CSV_ENV_VAR = "BENCHMARK_COHORTS_CSV"
-DEFAULT_CSV = DATA_DIR / "benchmark_cohorts_seed.csv"
 MIRROR_CHECK = "mirrors_valid_rows"
-
-
-class CohortCsvConfig(dg.Config):
-    csv_path: str | None = Field(
-        default=None,
-        description=(
-            f"Cohort CSV to validate. Empty: ${CSV_ENV_VAR} when set, else "
-            "data/benchmark_cohorts_seed.csv. A relative path is taken from the repository root."
-        ),
-    )
-
-
-def resolve_csv_path(configured: str | None, environ: dict[str, str] | None = None) -> Path:
-    """Run config first, then ``BENCHMARK_COHORTS_CSV``, then the shipped seed file.
-
-    Read when the asset runs, never at import, so a changed variable needs no reload.
-    """
-    environ = os.environ if environ is None else environ
-    chosen = configured or environ.get(CSV_ENV_VAR) or str(DEFAULT_CSV)
-    path = Path(chosen).expanduser()
-    return path if path.is_absolute() else REPO_ROOT / path
 
 
 @dg.asset(
@@ -70,7 +35,7 @@ def resolve_csv_path(configured: str | None, environ: dict[str, str] | None = No
 )
 def validated_benchmark_cohorts(
     context: dg.AssetExecutionContext, config: CohortCsvConfig
-) -> dg.Output[CohortValidation]:
+) -> dg.MaterializeResult:
     path = resolve_csv_path(config.csv_path)
     try:
         raw = read_cohort_csv(path)
@@ -82,25 +47,18 @@ def validated_benchmark_cohorts(
             f"row {rejection.row} ({rejection.cohort_name or 'no name'}) rejected: "
             + "; ".join(rejection.reasons)
         )
-    return dg.Output(
-        result,
+    return dg.MaterializeResult(
+        value=result,
         metadata={
             "csv_path": str(path),
             "rows_in": result.rows_in,
             "rows_valid": len(result.valid),
             "rows_rejected": len(result.rejections),
-            "rejected": dg.MetadataValue.md(rejections_markdown(result.rejections)),
-            "preview": dg.MetadataValue.md(preview_markdown(result.valid)),
+            "rejected": rejections_markdown(result.rejections),
+            "preview": preview_markdown(result.valid),
             "dagster/row_count": len(result.valid),
             "dagster/column_schema": cohort_table_schema(),
         },
-    )
-
-
-class CohortLoadConfig(dg.Config):
-    dry_run: bool = Field(
-        default=False,
-        description="Run the whole load inside a transaction, report it, then roll it back.",
     )
 
 
@@ -137,38 +95,29 @@ def benchmark_cohorts(
 ) -> dg.MaterializeResult:
     frame = validated_benchmark_cohorts.valid
     with postgres.connect(autocommit=True) as conn:
-        with conn.transaction(force_rollback=config.dry_run):
-            stage = stage_frame(conn, TABLE, frame, LOADED_COLUMNS)
-            counts = upsert_from_stage(conn, TABLE, stage, key=KEY, columns=LOADED_COLUMNS)
-            removed = delete_not_in_stage(conn, TABLE, stage, key=KEY)
-            problems = mirror_problems(conn, frame["cohort_name"].tolist())
-        rows_now = table_row_count(conn, TABLE)
+        load = load_cohorts(conn, frame, dry_run=config.dry_run)
     verb = "would have" if config.dry_run else "have"
     context.log.info(
-        f"{verb} inserted {counts.inserted}, updated {counts.updated}, "
-        f"left {counts.unchanged} unchanged, removed {removed} on {postgres.describe()}"
+        f"{verb} inserted {load.inserted}, updated {load.updated}, "
+        f"left {load.unchanged} unchanged, removed {load.removed} on {postgres.describe()}"
     )
     return dg.MaterializeResult(
         metadata={
             "dry_run": config.dry_run,
-            "inserted": counts.inserted,
-            "updated": counts.updated,
-            "unchanged": counts.unchanged,
-            "removed": removed,
-            "dagster/row_count": rows_now,
+            "inserted": load.inserted,
+            "updated": load.updated,
+            "unchanged": load.unchanged,
+            "removed": load.removed,
+            "dagster/row_count": load.row_count,
             "dagster/table_name": TABLE,
             "database": postgres.describe(),
         },
         check_results=[
-            dg.AssetCheckResult(
+            check_result(
+                load.problems,
                 check_name=MIRROR_CHECK,
-                passed=not problems,
-                description="; ".join(problems) or None,
-                metadata={
-                    "valid_rows": len(frame),
-                    "problems": dg.MetadataValue.json(problems),
-                    "dry_run": config.dry_run,
-                },
+                valid_rows=len(frame),
+                dry_run=config.dry_run,
             )
         ],
     )

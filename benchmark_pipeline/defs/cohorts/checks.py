@@ -1,22 +1,15 @@
 """Checks on validated_benchmark_cohorts: provenance and N (blocking), rejections and DOIs (warn)."""
 
 import dagster as dg
-from pydantic import Field
 
-from benchmark_pipeline.lib.cohorts import CohortValidation
-from benchmark_pipeline.lib.doi import citation_has_doi, is_valid_doi, lookup_doi
+from benchmark_pipeline.defs.metadata import check_result, markdown_table
+from benchmark_pipeline.lib.cohorts.doi import citation_has_doi, is_valid_doi, lookup_doi
+from benchmark_pipeline.lib.cohorts.validation import CohortValidation
+from benchmark_pipeline.resources import DoiRegistryResource
 
 from .assets import validated_benchmark_cohorts
-from .metadata import markdown_table, rejections_json, rejections_markdown
-from .resources import DoiRegistryResource
-
-
-def _result(problems: list[str], **metadata: object) -> dg.AssetCheckResult:
-    return dg.AssetCheckResult(
-        passed=not problems,
-        description="; ".join(problems) if problems else None,
-        metadata={"problems": dg.MetadataValue.json(problems), **metadata},
-    )
+from .config import DoiCheckConfig
+from .metadata import rejections_json, rejections_markdown
 
 
 def citation_problems(validation: CohortValidation) -> list[str]:
@@ -48,7 +41,7 @@ def n_problems(validation: CohortValidation) -> list[str]:
     description="Every valid row cites its source with a DOI equal to its doi column.",
 )
 def citation_completeness(validated_benchmark_cohorts: CohortValidation) -> dg.AssetCheckResult:
-    return _result(
+    return check_result(
         citation_problems(validated_benchmark_cohorts), rows=len(validated_benchmark_cohorts.valid)
     )
 
@@ -59,7 +52,7 @@ def citation_completeness(validated_benchmark_cohorts: CohortValidation) -> dg.A
     description="Every valid row has a whole-number N greater than 0.",
 )
 def n_completeness(validated_benchmark_cohorts: CohortValidation) -> dg.AssetCheckResult:
-    return _result(
+    return check_result(
         n_problems(validated_benchmark_cohorts), rows=len(validated_benchmark_cohorts.valid)
     )
 
@@ -76,16 +69,9 @@ def rejected_rows(validated_benchmark_cohorts: CohortValidation) -> dg.AssetChec
         description=f"{len(rejections)} row(s) rejected" if rejections else None,
         metadata={
             "rows_rejected": len(rejections),
-            "rejected": dg.MetadataValue.md(rejections_markdown(rejections)),
+            "rejected": rejections_markdown(rejections),
             "rejections": dg.MetadataValue.json(rejections_json(rejections)),
         },
-    )
-
-
-class DoiCheckConfig(dg.Config):
-    enabled: bool = Field(
-        default=False,
-        description="Look every DOI up at doi.org and compare titles (needs the network).",
     )
 
 
@@ -124,9 +110,7 @@ def doi_matches_citation(
         metadata={
             "enabled": True,
             "looked_up": len(lookups),
-            "results": dg.MetadataValue.md(
-                markdown_table(["doi", "registered title", "result"], table)
-            ),
+            "results": markdown_table(["doi", "registered title", "result"], table),
             "problems": dg.MetadataValue.json(problems),
         },
     )

@@ -3,8 +3,9 @@
 import dagster as dg
 import pandas as pd
 
-from benchmark_pipeline.lib.cohort_schema import column_descriptions, column_types
-from benchmark_pipeline.lib.cohorts import Rejection
+from benchmark_pipeline.defs.metadata import frame_table, markdown_table
+from benchmark_pipeline.lib.cohorts.contract import column_descriptions, column_types
+from benchmark_pipeline.lib.cohorts.validation import Rejection
 
 PREVIEW_COLUMNS = [
     "cohort_name",
@@ -19,30 +20,15 @@ PREVIEW_COLUMNS = [
 ]
 
 
-def _cell(value: object) -> str:
-    text = "" if value is None or pd.isna(value) else str(value)
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def markdown_table(header: list[str], rows: list[list[object]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def preview_markdown(frame: pd.DataFrame) -> str:
+def preview_markdown(frame: pd.DataFrame) -> dg.MetadataValue:
     """The valid rows' key columns; 'no valid rows' when there are none."""
-    if frame.empty:
-        return "_no valid rows_"
-    return markdown_table(PREVIEW_COLUMNS, frame[PREVIEW_COLUMNS].values.tolist())
+    return frame_table(frame, PREVIEW_COLUMNS, len(frame), empty="_no valid rows_")
 
 
-def rejections_markdown(rejections: list[Rejection]) -> str:
+def rejections_markdown(rejections: list[Rejection]) -> dg.MetadataValue:
     """One line per rejected row: CSV row number (header = row 1), cohort, all reasons."""
-    if not rejections:
-        return "_no rejected rows_"
     rows = [[r.row, r.cohort_name, "; ".join(r.reasons)] for r in rejections]
-    return markdown_table(["row", "cohort_name", "reasons"], rows)
+    return markdown_table(["row", "cohort_name", "reasons"], rows, empty="_no rejected rows_")
 
 
 def rejections_json(rejections: list[Rejection]) -> list[dict]:

@@ -4,14 +4,12 @@ from pathlib import Path
 
 import dagster as dg
 
-from benchmark_pipeline.constants import OWNERS, SCHEMA_GROUP, SQL_DIR
-from benchmark_pipeline.lib import migrations
-from benchmark_pipeline.lib.sql_lint import MigrationLintError
+from benchmark_pipeline.constants import OWNERS, SCHEMA_GROUP
+from benchmark_pipeline.lib.schema import migrations
+from benchmark_pipeline.lib.schema.lint import MigrationLintError
 from benchmark_pipeline.resources import PostgresResource
 
-
-class MigrationsConfig(dg.Config):
-    sql_dir: str = str(SQL_DIR)
+from .config import MigrationsConfig
 
 
 @dg.op(description="Parse every migration with PostgreSQL's parser and enforce the review rules.")

@@ -3,7 +3,8 @@
 import dagster as dg
 
 from benchmark_pipeline.constants import SQL_DIR
-from benchmark_pipeline.lib import migrations, schema_model
+from benchmark_pipeline.defs.metadata import check_result
+from benchmark_pipeline.lib.schema import catalog, migrations
 from benchmark_pipeline.resources import PostgresResource
 
 from .assets import benchmark_schema
@@ -11,16 +12,8 @@ from .assets import benchmark_schema
 WRITE_COMMANDS = {"insert", "update", "delete", "all"}
 
 
-def _declared() -> schema_model.DeclaredSchema:
-    return schema_model.declared_schema(m.sql for m in migrations.discover(SQL_DIR))
-
-
-def _result(problems: list[str], **metadata) -> dg.AssetCheckResult:
-    return dg.AssetCheckResult(
-        passed=not problems,
-        description="; ".join(problems) if problems else None,
-        metadata={"problems": dg.MetadataValue.json(problems), **metadata},
-    )
+def _declared() -> catalog.DeclaredSchema:
+    return catalog.declared_schema(m.sql for m in migrations.discover(SQL_DIR))
 
 
 @dg.asset_check(
@@ -31,11 +24,9 @@ def _result(problems: list[str], **metadata) -> dg.AssetCheckResult:
 def tables_have_declared_columns(postgres: PostgresResource) -> dg.AssetCheckResult:
     declared = _declared()
     with postgres.connect() as conn:
-        live = {t: schema_model.live_columns(conn, t) for t in declared.tables}
-        problems = schema_model.schema_problems(
-            conn, schema_model.DeclaredSchema(columns=declared.columns)
-        )
-    return _result(problems, tables=declared.tables, columns=dg.MetadataValue.json(live))
+        live = {t: catalog.live_columns(conn, t) for t in declared.tables}
+        problems = catalog.schema_problems(conn, catalog.DeclaredSchema(columns=declared.columns))
+    return check_result(problems, tables=declared.tables, columns=dg.MetadataValue.json(live))
 
 
 @dg.asset_check(
@@ -46,13 +37,13 @@ def tables_have_declared_columns(postgres: PostgresResource) -> dg.AssetCheckRes
 def rls_enabled(postgres: PostgresResource) -> dg.AssetCheckResult:
     declared = _declared()
     with postgres.connect() as conn:
-        enabled = {t: schema_model.live_rls_enabled(conn, t) for t in declared.tables}
+        enabled = {t: catalog.live_rls_enabled(conn, t) for t in declared.tables}
     problems = [
         f"{t}: RLS {'missing table' if v is None else 'disabled'}"
         for t, v in enabled.items()
         if not v
     ]
-    return _result(problems, rls=dg.MetadataValue.json(enabled))
+    return check_result(problems, rls=dg.MetadataValue.json(enabled))
 
 
 @dg.asset_check(
@@ -63,7 +54,7 @@ def rls_enabled(postgres: PostgresResource) -> dg.AssetCheckResult:
 def select_only_policies(postgres: PostgresResource) -> dg.AssetCheckResult:
     declared = _declared()
     with postgres.connect() as conn:
-        live = {t: schema_model.live_policies(conn, t) for t in declared.tables}
+        live = {t: catalog.live_policies(conn, t) for t in declared.tables}
     problems = []
     for table, policies in live.items():
         readers = [p for p in policies if p.command == "select" and "authenticated" in p.roles]
@@ -80,20 +71,22 @@ def select_only_policies(postgres: PostgresResource) -> dg.AssetCheckResult:
         t: [f"{p.name} FOR {p.command.upper()} TO {', '.join(p.roles)}" for p in ps]
         for t, ps in live.items()
     }
-    return _result(problems, policies=dg.MetadataValue.json(listing))
+    return check_result(problems, policies=dg.MetadataValue.json(listing))
 
 
 @dg.asset_check(asset=benchmark_schema, description="Every index sql/ declares exists.")
 def declared_indexes_exist(postgres: PostgresResource) -> dg.AssetCheckResult:
     declared = _declared()
     with postgres.connect() as conn:
-        live = {t: schema_model.live_indexes(conn, t) for t in declared.tables}
+        live = {t: catalog.live_indexes(conn, t) for t in declared.tables}
     problems = [
         f"index {name} on {table} does not exist"
         for name, table in declared.indexes.items()
         if name not in live.get(table, [])
     ]
-    return _result(problems, expected=len(declared.indexes), indexes=dg.MetadataValue.json(live))
+    return check_result(
+        problems, expected=len(declared.indexes), indexes=dg.MetadataValue.json(live)
+    )
 
 
 @dg.asset_check(
@@ -106,13 +99,13 @@ def anon_reads_no_rows(postgres: PostgresResource) -> dg.AssetCheckResult:
     problems, visible = [], {}
     with postgres.connect() as conn:
         for table in declared.tables:
-            rows = schema_model.rows_visible_to(conn, "anon", table)
+            rows = catalog.rows_visible_to(conn, "anon", table)
             visible[table] = "no privilege" if rows is None else rows
             if rows:
                 problems.append(f"anon can read {rows} row(s) of {table}")
             open_policies = [
                 p.name
-                for p in schema_model.live_policies(conn, table)
+                for p in catalog.live_policies(conn, table)
                 if {"anon", "public"} & set(p.roles)
             ]
             if open_policies and rows is not None:
@@ -120,4 +113,4 @@ def anon_reads_no_rows(postgres: PostgresResource) -> dg.AssetCheckResult:
                     f"{table}: policies open to anon/public: {', '.join(open_policies)}"
                 )
         conn.rollback()
-    return _result(problems, anon_visible_rows=dg.MetadataValue.json(visible))
+    return check_result(problems, anon_visible_rows=dg.MetadataValue.json(visible))

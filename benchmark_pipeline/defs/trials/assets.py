@@ -4,31 +4,31 @@ import dagster as dg
 import pandas as pd
 
 from benchmark_pipeline.constants import OWNERS, TRIALS_GROUP
+from benchmark_pipeline.defs.metadata import check_result
 from benchmark_pipeline.defs.schema.assets import benchmark_schema
-from benchmark_pipeline.lib import ctgov_client
-from benchmark_pipeline.lib.ctgov_parse import FRAME_COLUMNS, TABLE_COLUMNS, build_trials
-from benchmark_pipeline.lib.trials_load import (
-    TRIALS_TABLE,
-    known_trials,
-    load_trials,
-    refreshed_rows,
-)
+from benchmark_pipeline.lib.trials.client import CtgovError, fetch_by_ids
+from benchmark_pipeline.lib.trials.load import TRIALS_TABLE, known_trials, load_trials
+from benchmark_pipeline.lib.trials.records import FRAME_COLUMNS, TABLE_COLUMNS
+from benchmark_pipeline.lib.trials.refresh import plan_refresh
+from benchmark_pipeline.lib.trials.search import TrialSearch, search_trials
 from benchmark_pipeline.resources import ClinicalTrialsResource, PostgresResource
 
 from .config import BenchmarkTrialsConfig, RawTrialsConfig
 from .metadata import column_schema, counts, preview
 
-RAW_RETRY = dg.RetryPolicy(
-    max_retries=2, delay=60, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
-)
+COMPLETE_CHECK = "complete_and_unique"
+
+
+def _registry_failure(exc: CtgovError) -> dg.Failure:
+    # The client has already spent its own bounded retries (attempts and total time), or the
+    # answer was wrong (a count mismatch): retrying the step would only multiply that bound.
+    return dg.Failure(description=str(exc), allow_retries=False)
 
 
 @dg.asset(
     group_name=TRIALS_GROUP,
     kinds={"python", "pandas", "api"},
     owners=OWNERS,
-    retry_policy=RAW_RETRY,
-    name="raw_benchmark_trials",
     metadata={"dagster/column_schema": column_schema(FRAME_COLUMNS)},
     description=(
         "Psychedelic-therapy trials from ClinicalTrials.gov: one search per modality "
@@ -40,53 +40,39 @@ RAW_RETRY = dg.RetryPolicy(
 )
 def raw_benchmark_trials(
     context: dg.AssetExecutionContext, config: RawTrialsConfig, ctgov: ClinicalTrialsResource
-) -> dg.Output[pd.DataFrame]:
+) -> dg.MaterializeResult:
     try:
         with ctgov.session() as session:
-            version = ctgov_client.read_version(session)
-            results = {
-                modality: ctgov_client.fetch_all_pages(
-                    session,
-                    ctgov_client.search_params(terms, config.statuses, config.condition),
-                )
-                for modality, terms in config.modalities.items()
-            }
-            requests_made = session.requests_made
-    except ctgov_client.CtgovError as exc:
-        # The client has already spent its own bounded retries (attempts and total time),
-        # or the answer was wrong (a count mismatch): retrying the step would only multiply
-        # that bound. The step's RetryPolicy is for what the client does not expect.
-        raise dg.Failure(description=str(exc), allow_retries=False) from exc
-    parsed = build_trials({m: r.studies for m, r in results.items()}, config.modalities)
-    frame = parsed.frame
-    if parsed.without_nct_id:
+            search = search_trials(session, config.modalities, config.statuses, config.condition)
+    except CtgovError as exc:
+        raise _registry_failure(exc) from exc
+    frame = search.frame
+    if search.without_nct_id:
         context.log.warning(
-            f"{len(parsed.without_nct_id)} record(s) without nctId were not loaded: "
-            f"{parsed.without_nct_id[:5]}"
+            f"{len(search.without_nct_id)} record(s) without nctId were not loaded: "
+            f"{search.without_nct_id[:5]}"
         )
     trials_per_modality = {
-        m: int(frame["modalities"].map(lambda ms, m=m: m in ms).sum()) for m in config.modalities
+        m: int(frame["modalities"].map(lambda ms, m=m: m in ms).sum()) for m in search.vocabulary
     }
-    return dg.Output(
-        frame,
+    return dg.MaterializeResult(
+        value=search,
         metadata={
             "dagster/row_count": len(frame),
-            "records_received": parsed.records_received,
-            "repeats_across_searches": parsed.repeats,
-            "records_without_nct_id": len(parsed.without_nct_id),
-            "records_without_nct_id_detail": dg.MetadataValue.json(parsed.without_nct_id),
-            "total_count_per_search": dg.MetadataValue.json(
-                {m: r.total_count for m, r in results.items()}
-            ),
-            "pages_per_search": dg.MetadataValue.json({m: r.pages for m, r in results.items()}),
+            "records_received": search.records_received,
+            "repeats_across_searches": search.repeats,
+            "records_without_nct_id": len(search.without_nct_id),
+            "records_without_nct_id_detail": dg.MetadataValue.json(search.without_nct_id),
+            "total_count_per_search": dg.MetadataValue.json(search.total_count_per_search),
+            "pages_per_search": dg.MetadataValue.json(search.pages_per_search),
             "trials_by_primary_modality": dg.MetadataValue.json(counts(frame["modality"])),
             "trials_per_modality": dg.MetadataValue.json(trials_per_modality),
             "modality_source": dg.MetadataValue.json(counts(frame["modality_source"])),
-            "modalities_searched": dg.MetadataValue.json(list(config.modalities)),
-            "statuses": dg.MetadataValue.json(config.statuses),
-            "requests_made": requests_made,
-            "api_data_timestamp": str(version.get("dataTimestamp")),
-            "api_version": str(version.get("apiVersion")),
+            "modalities_searched": dg.MetadataValue.json(list(search.vocabulary)),
+            "statuses": dg.MetadataValue.json(search.statuses),
+            "requests_made": search.requests_made,
+            "api_data_timestamp": str(search.data_timestamp),
+            "api_version": str(search.api_version),
             "api_url": ctgov.base_url,
             "preview": preview(frame),
         },
@@ -102,6 +88,17 @@ def raw_benchmark_trials(
         "dagster/table_name": TRIALS_TABLE,
         "dagster/column_schema": column_schema([*TABLE_COLUMNS, "updated_at", "missing_since"]),
     },
+    check_specs=[
+        dg.AssetCheckSpec(
+            COMPLETE_CHECK,
+            asset="benchmark_trials",
+            blocking=True,
+            description=(
+                "Checked by the load itself, inside its transaction: every trial of this run is "
+                "in the table, and no nct_id appears twice."
+            ),
+        )
+    ],
     description=(
         "The global trials table behind 'backed by N global trials', in Supabase. Each weekly "
         "load is one transaction: new trials are added, trials whose details changed (e.g. "
@@ -114,24 +111,31 @@ def raw_benchmark_trials(
 def benchmark_trials(
     context: dg.AssetExecutionContext,
     config: BenchmarkTrialsConfig,
-    raw_benchmark_trials: pd.DataFrame,
+    raw_benchmark_trials: TrialSearch,
     postgres: PostgresResource,
     ctgov: ClinicalTrialsResource,
 ) -> dg.MaterializeResult:
+    search = raw_benchmark_trials
     with postgres.connect(autocommit=True) as conn:
         known = known_trials(conn)
-    not_seen = sorted(set(known) - set(raw_benchmark_trials["nct_id"]))
-    with ctgov.session() as session:
-        looked_up = ctgov_client.fetch_by_ids(session, not_seen) if not_seen else []
-    refreshed = refreshed_rows(looked_up, known)
-    gone = sorted(set(not_seen) - set(refreshed["nct_id"]))
-    frame = pd.concat([raw_benchmark_trials, refreshed], ignore_index=True)[TABLE_COLUMNS]
+    try:
+        with ctgov.session() as session:
+            plan = plan_refresh(
+                known,
+                search.frame["nct_id"],
+                lambda ids: fetch_by_ids(session, ids),
+                search.vocabulary,
+            )
+    except CtgovError as exc:
+        raise _registry_failure(exc) from exc
+    frame = pd.concat([search.frame, plan.refreshed], ignore_index=True)[TABLE_COLUMNS]
     with postgres.connect(autocommit=True) as conn:
-        load = load_trials(conn, frame, gone=gone, dry_run=config.dry_run)
+        load = load_trials(conn, frame, gone=plan.gone, dry_run=config.dry_run)
     verb = "would change (dry run, rolled back)" if config.dry_run else "changed"
     context.log.info(
         f"{TRIALS_TABLE} on {postgres.describe()} {verb}: {load.inserted} inserted, "
-        f"{load.updated} updated, {load.unchanged} unchanged, {len(not_seen)} not seen this run"
+        f"{load.updated} updated, {load.unchanged} unchanged, {len(plan.not_seen)} not seen "
+        "this run"
     )
     return dg.MaterializeResult(
         metadata={
@@ -142,14 +146,23 @@ def benchmark_trials(
             "inserted": load.inserted,
             "updated": load.updated,
             "unchanged": load.unchanged,
-            "not_seen_this_run": len(not_seen),
-            "refreshed_by_nct_id": len(refreshed),
+            "not_seen_this_run": len(plan.not_seen),
+            "refreshed_by_nct_id": len(plan.refreshed),
             "newly_missing": load.newly_missing,
             "still_missing": load.still_missing,
             "row_count_after_load": load.row_count,
-            "not_seen_ids": dg.MetadataValue.json(not_seen[:200]),
-            "gone_ids": dg.MetadataValue.json(gone[:200]),
+            "not_seen_ids": dg.MetadataValue.json(plan.not_seen[:200]),
+            "gone_ids": dg.MetadataValue.json(plan.gone[:200]),
             "database": postgres.describe(),
-            "preview_refreshed": preview(refreshed),
-        }
+            "preview_refreshed": preview(plan.refreshed),
+        },
+        check_results=[
+            check_result(
+                load.problems,
+                check_name=COMPLETE_CHECK,
+                table=TRIALS_TABLE,
+                trials_this_run=len(frame),
+                dry_run=config.dry_run,
+            )
+        ],
     )

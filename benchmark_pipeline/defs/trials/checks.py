@@ -1,17 +1,18 @@
-"""Checks on the trials: blocking ones stop a bad load, WARN ones flag what a reviewer should see."""
+"""Checks on the raw trials: blocking ones stop a bad load, WARN ones flag what a reviewer should
+see. They read the value raw_benchmark_trials handed on; only no_sharp_drop needs an earlier run.
+benchmark_trials' own completeness check is emitted by its load."""
 
 import dagster as dg
 import pandas as pd
 
-from benchmark_pipeline.lib.trials_load import TRIALS_TABLE
-from benchmark_pipeline.resources import PostgresResource
+from benchmark_pipeline.defs.metadata import check_result, frame_table
+from benchmark_pipeline.lib.trials.search import TrialSearch
 
-from .assets import benchmark_trials, raw_benchmark_trials
+from .assets import raw_benchmark_trials
 from .config import ExpectedRangeConfig, SharpDropConfig
-from .metadata import markdown_table
 
 NCT_ID_PATTERN = r"^NCT\d{8}$"
-# Check functions take the frame under the asset's own name, which hides the asset object.
+# Check functions take the value under the asset's own name, which hides the asset object.
 RAW_KEY = raw_benchmark_trials.key
 
 
@@ -19,15 +20,8 @@ def _offending(frame: pd.DataFrame, mask: pd.Series) -> dict:
     bad = frame[mask]
     return {
         "offending_rows": len(bad),
-        "offending_preview": markdown_table(bad, ["nct_id", "modality", "status", "title"], 20),
+        "offending_preview": frame_table(bad, ["nct_id", "modality", "status", "title"], 20),
     }
-
-
-def _this_run_metadata(context: dg.AssetCheckExecutionContext, asset: dg.AssetKey) -> dict:
-    event = context.instance.get_latest_materialization_event(asset)
-    if event is None or event.run_id != context.run.run_id:
-        return {}
-    return {k: v.value for k, v in event.asset_materialization.metadata.items()}
 
 
 def previous_row_count(context: dg.AssetCheckExecutionContext, asset: dg.AssetKey) -> int | None:
@@ -45,8 +39,8 @@ def previous_row_count(context: dg.AssetCheckExecutionContext, asset: dg.AssetKe
     blocking=True,
     description="Every nct_id is unique and looks like NCT followed by 8 digits.",
 )
-def raw_trials_nct_ids_valid(raw_benchmark_trials: pd.DataFrame) -> dg.AssetCheckResult:
-    frame = raw_benchmark_trials
+def nct_ids_valid(raw_benchmark_trials: TrialSearch) -> dg.AssetCheckResult:
+    frame = raw_benchmark_trials.frame
     malformed = ~frame["nct_id"].astype("string").str.fullmatch(NCT_ID_PATTERN).fillna(False)
     duplicated = frame["nct_id"].duplicated(keep=False)
     passed = not (malformed.any() or duplicated.any())
@@ -64,10 +58,14 @@ def raw_trials_nct_ids_valid(raw_benchmark_trials: pd.DataFrame) -> dg.AssetChec
 
 
 @dg.asset_check(asset=raw_benchmark_trials, blocking=True, description="Every trial has a title.")
-def raw_trials_have_titles(raw_benchmark_trials: pd.DataFrame) -> dg.AssetCheckResult:
-    frame = raw_benchmark_trials
+def have_titles(raw_benchmark_trials: TrialSearch) -> dg.AssetCheckResult:
+    frame = raw_benchmark_trials.frame
     missing = frame["title"].isna() | (frame["title"].astype("string").str.strip() == "")
-    return dg.AssetCheckResult(passed=not missing.any(), metadata=_offending(frame, missing))
+    return dg.AssetCheckResult(
+        passed=not missing.any(),
+        description=f"{int(missing.sum())} trial(s) without a title" if missing.any() else None,
+        metadata=_offending(frame, missing),
+    )
 
 
 @dg.asset_check(
@@ -78,13 +76,13 @@ def raw_trials_have_titles(raw_benchmark_trials: pd.DataFrame) -> dg.AssetCheckR
         "materialization's: a sharp drop means a broken search, not fewer trials."
     ),
 )
-def raw_trials_no_sharp_drop(
+def no_sharp_drop(
     context: dg.AssetCheckExecutionContext,
     config: SharpDropConfig,
-    raw_benchmark_trials: pd.DataFrame,
+    raw_benchmark_trials: TrialSearch,
 ) -> dg.AssetCheckResult:
     previous = previous_row_count(context, RAW_KEY)
-    current = len(raw_benchmark_trials)
+    current = len(raw_benchmark_trials.frame)
     floor = None if previous is None else previous * (1 - config.max_drop_fraction)
     if floor is None:
         description = "no earlier materialization to compare"
@@ -114,10 +112,10 @@ def raw_trials_no_sharp_drop(
         "returned about 1,565)."
     ),
 )
-def raw_trials_count_in_expected_range(
-    config: ExpectedRangeConfig, raw_benchmark_trials: pd.DataFrame
+def count_in_expected_range(
+    config: ExpectedRangeConfig, raw_benchmark_trials: TrialSearch
 ) -> dg.AssetCheckResult:
-    count = len(raw_benchmark_trials)
+    count = len(raw_benchmark_trials.frame)
     passed = config.min_trials <= count <= config.max_trials
     return dg.AssetCheckResult(
         passed=passed,
@@ -137,55 +135,20 @@ def raw_trials_count_in_expected_range(
     asset=raw_benchmark_trials,
     description="Every searched modality has at least one trial, and every record had an nctId.",
 )
-def raw_trials_every_modality_found(
-    context: dg.AssetCheckExecutionContext, raw_benchmark_trials: pd.DataFrame
-) -> dg.AssetCheckResult:
-    meta = _this_run_metadata(context, RAW_KEY)
-    searched = meta.get("modalities_searched") or []
-    present = {m for ms in raw_benchmark_trials["modalities"] for m in ms}
-    empty = [m for m in searched if m not in present]
-    without_id = int(meta.get("records_without_nct_id") or 0)
+def every_modality_found(raw_benchmark_trials: TrialSearch) -> dg.AssetCheckResult:
+    search = raw_benchmark_trials
+    present = {m for ms in search.frame["modalities"] for m in ms}
+    empty = [m for m in search.vocabulary if m not in present]
+    without_id = len(search.without_nct_id)
     problems = ([f"no trial for: {', '.join(empty)}"] if empty else []) + (
         [f"{without_id} record(s) without nctId"] if without_id else []
     )
-    return dg.AssetCheckResult(
-        passed=bool(searched) and not problems,
+    if not search.vocabulary:
+        problems.append("no modality was searched")
+    return check_result(
+        problems,
         severity=dg.AssetCheckSeverity.WARN,
-        description="; ".join(problems) or None,
-        metadata={
-            "modalities_searched": dg.MetadataValue.json(searched),
-            "modalities_without_trials": dg.MetadataValue.json(empty),
-            "records_without_nct_id": without_id,
-        },
-    )
-
-
-@dg.asset_check(
-    asset=benchmark_trials,
-    blocking=True,
-    additional_ins={"raw": dg.AssetIn(key=RAW_KEY)},
-    description="Every trial of this run is in the table, and no nct_id appears twice.",
-)
-def benchmark_trials_complete_and_unique(
-    context: dg.AssetCheckExecutionContext, postgres: PostgresResource, raw: pd.DataFrame
-) -> dg.AssetCheckResult:
-    meta = _this_run_metadata(context, benchmark_trials.key)
-    with postgres.connect() as conn:
-        in_table = {r[0] for r in conn.execute("SELECT nct_id FROM public.benchmark_trials")}
-        duplicates = conn.execute(
-            "SELECT nct_id, count(*) FROM public.benchmark_trials GROUP BY nct_id HAVING count(*) > 1"
-        ).fetchall()
-    absent = sorted(set(raw["nct_id"]) - in_table)
-    # A dry run wrote nothing: exactly the trials it would have inserted are absent.
-    expected_absent = int(meta.get("inserted") or 0) if meta.get("dry_run") else 0
-    return dg.AssetCheckResult(
-        passed=len(absent) == expected_absent and not duplicates,
-        metadata={
-            "table": TRIALS_TABLE,
-            "raw_trials": len(raw),
-            "absent_from_table": len(absent),
-            "expected_absent": expected_absent,
-            "absent_ids": dg.MetadataValue.json(absent[:100]),
-            "duplicated_ids": dg.MetadataValue.json({k: v for k, v in duplicates}),
-        },
+        modalities_searched=dg.MetadataValue.json(list(search.vocabulary)),
+        modalities_without_trials=dg.MetadataValue.json(empty),
+        records_without_nct_id=without_id,
     )

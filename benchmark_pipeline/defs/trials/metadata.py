@@ -3,6 +3,8 @@
 import dagster as dg
 import pandas as pd
 
+from benchmark_pipeline.defs.metadata import frame_table
+
 _COLUMN_DOCS = {
     "nct_id": ("text", "ClinicalTrials.gov identifier, NCT followed by 8 digits."),
     "title": ("text", "Brief title as registered, untruncated."),
@@ -36,25 +38,9 @@ def column_schema(columns: list[str]) -> dg.TableSchema:
     )
 
 
-def _cell(value: object) -> str:
-    if isinstance(value, list):
-        value = ", ".join(map(str, value))
-    return "" if value is None or value is pd.NA else str(value).replace("|", "\\|")
-
-
-def markdown_table(frame: pd.DataFrame, columns: list[str], rows: int = 10) -> dg.MetadataValue:
-    """The first ``rows`` rows of ``frame[columns]`` as a markdown table."""
-    if frame.empty:
-        return dg.MetadataValue.md("_no rows_")
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    for record in frame.head(rows)[columns].itertuples(index=False):
-        lines.append("| " + " | ".join(_cell(v) for v in record) + " |")
-    return dg.MetadataValue.md("\n".join(lines))
-
-
 def preview(frame: pd.DataFrame, rows: int = 10) -> dg.MetadataValue:
     columns = ["nct_id", "modality", "modalities", "status", "phase", "countries", "title"]
-    return markdown_table(frame, columns, rows)
+    return frame_table(frame, columns, rows)
 
 
 def counts(series: pd.Series) -> dict[str, int]:

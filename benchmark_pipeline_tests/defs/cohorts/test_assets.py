@@ -8,16 +8,15 @@ import psycopg
 import pytest
 
 from benchmark_pipeline.defs.cohorts import checks
-from benchmark_pipeline.defs.cohorts.assets import (
-    DEFAULT_CSV,
-    benchmark_cohorts,
-    resolve_csv_path,
-    validated_benchmark_cohorts,
+from benchmark_pipeline.defs.cohorts.assets import benchmark_cohorts, validated_benchmark_cohorts
+from benchmark_pipeline.defs.cohorts.config import DEFAULT_CSV, resolve_csv_path
+from benchmark_pipeline.lib.cohorts.contract import CohortFrame
+from benchmark_pipeline.lib.cohorts.validation import (
+    CohortValidation,
+    read_cohort_csv,
+    validate_cohorts,
 )
-from benchmark_pipeline.defs.cohorts.resources import DoiRegistryResource
-from benchmark_pipeline.lib.cohort_schema import CohortFrame
-from benchmark_pipeline.lib.cohorts import CohortValidation, read_cohort_csv, validate_cohorts
-from benchmark_pipeline.resources import PostgresResource
+from benchmark_pipeline.resources import DoiRegistryResource, PostgresResource
 
 CORPUS = Path(__file__).resolve().parents[2] / "data"
 CHECKS = [

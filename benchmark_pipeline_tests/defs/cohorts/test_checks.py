@@ -7,7 +7,7 @@ import httpx
 
 from benchmark_pipeline.defs.cohorts import checks
 from benchmark_pipeline.defs.cohorts.assets import validated_benchmark_cohorts
-from benchmark_pipeline.defs.cohorts.resources import DoiRegistryResource
+from benchmark_pipeline.resources import DoiRegistryResource
 
 CORPUS = Path(__file__).resolve().parents[2] / "data"
 MATCHING = "A made-up trial for tests"

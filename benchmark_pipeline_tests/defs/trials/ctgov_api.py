@@ -17,9 +17,8 @@ import jsonschema
 import yaml
 
 from benchmark_pipeline.resources import ClinicalTrialsResource
-from benchmark_pipeline_tests.conftest import SHARED_REFERENCE
+from benchmark_pipeline_tests.support.reference import reference_path
 
-OAS_PATH = SHARED_REFERENCE / "ctgov" / "ctg-oas-v2.yaml"
 DATA_TIMESTAMP = "2026-09-04T09:00:06"
 
 
@@ -82,7 +81,7 @@ def study(
 
 @cache
 def _oas() -> dict:
-    return yaml.safe_load(OAS_PATH.read_text(encoding="utf-8"))
+    return yaml.safe_load(reference_path("ctgov", "ctg-oas-v2.yaml").read_text(encoding="utf-8"))
 
 
 def declared_parameters(path: str) -> set[str]:

@@ -10,12 +10,11 @@ from benchmark_pipeline.defs.trials.assets import (
 from benchmark_pipeline_tests.defs.trials.ctgov_api import FakeCtgov, fake_resource, study
 
 CHECKS = [
-    checks.raw_trials_nct_ids_valid,
-    checks.raw_trials_have_titles,
-    checks.raw_trials_no_sharp_drop,
-    checks.raw_trials_count_in_expected_range,
-    checks.raw_trials_every_modality_found,
-    checks.benchmark_trials_complete_and_unique,
+    checks.nct_ids_valid,
+    checks.have_titles,
+    checks.no_sharp_drop,
+    checks.count_in_expected_range,
+    checks.every_modality_found,
 ]
 # The same asset without its step retry policy, whose delays are real minutes.
 
@@ -35,9 +34,7 @@ def materialize(fake, postgres, instance, *, dry_run=False, raise_on_error=True,
     run_config = {
         "ops": {
             "benchmark_trials": {"config": {"dry_run": dry_run}},
-            "raw_benchmark_trials_raw_trials_no_sharp_drop": {
-                "config": {"max_drop_fraction": max_drop}
-            },
+            "raw_benchmark_trials_no_sharp_drop": {"config": {"max_drop_fraction": max_drop}},
         }
     }
     return dg.materialize(
@@ -107,17 +104,14 @@ def test_first_run_loads_every_trial_with_metadata(postgres, instance):
     assert table_meta["inserted"].value == 4 and table_meta["dagster/row_count"].value == 4
     assert table_meta["dagster/table_name"].value == "public.benchmark_trials"
     found = evaluations(result)
-    assert found["raw_trials_nct_ids_valid"].passed
-    assert found["raw_trials_no_sharp_drop"].passed
-    assert found["benchmark_trials_complete_and_unique"].passed
+    assert found["nct_ids_valid"].passed
+    assert found["no_sharp_drop"].passed
+    assert found["complete_and_unique"].passed
     # 4 trials is far below the real-world range, and most modalities found nothing.
-    assert not found["raw_trials_count_in_expected_range"].passed
-    assert found["raw_trials_count_in_expected_range"].severity == dg.AssetCheckSeverity.WARN
-    assert not found["raw_trials_every_modality_found"].passed
-    assert (
-        "lsd"
-        in found["raw_trials_every_modality_found"].metadata["modalities_without_trials"].value
-    )
+    assert not found["count_in_expected_range"].passed
+    assert found["count_in_expected_range"].severity == dg.AssetCheckSeverity.WARN
+    assert not found["every_modality_found"].passed
+    assert "lsd" in found["every_modality_found"].metadata["modalities_without_trials"].value
 
 
 def test_second_run_updates_the_changed_status_and_looks_up_the_vanished(postgres, instance):
@@ -155,7 +149,7 @@ def test_dry_run_reports_changes_and_leaves_the_table_unchanged(postgres, instan
     assert snapshot(postgres) == before
     meta = result.asset_materializations_for_node("benchmark_trials")[0].metadata
     assert (meta["inserted"].value, meta["updated"].value, meta["dry_run"].value) == (1, 1, True)
-    assert evaluations(result)["benchmark_trials_complete_and_unique"].passed
+    assert evaluations(result)["complete_and_unique"].passed
 
 
 def test_persistent_api_failure_fails_clearly_and_leaves_the_table_unchanged(postgres, instance):
@@ -196,7 +190,7 @@ def test_sharp_drop_blocks_the_load(postgres, instance):
     materialize(fake, postgres, instance)
     fake.studies = many[:7]  # 30% fewer
     result = materialize(fake, postgres, instance, raise_on_error=False)
-    drop = evaluations(result)["raw_trials_no_sharp_drop"]
+    drop = evaluations(result)["no_sharp_drop"]
     assert not drop.passed
     assert drop.metadata["previous_rows"].value == 10 and drop.metadata["current_rows"].value == 7
     assert drop.description == "7 trials, 30% fewer than the last run's 10 (at most 20% allowed)"

@@ -1,12 +1,20 @@
-"""Jobs and schedules: the weekly refresh of the trials table."""
+"""The weekly refresh of the trials table: its job, with the retries of unattended runs, and its
+schedule."""
 
 import dagster as dg
 
-from benchmark_pipeline.defs.trials.assets import benchmark_trials, raw_benchmark_trials
+from .assets import benchmark_trials, raw_benchmark_trials
+
+# Unattended weekly runs retry a failed step twice, a minute and then about two minutes later;
+# materializations from the UI or tests fail at once. The HTTP client has its own retries.
+REFRESH_RETRY = dg.RetryPolicy(
+    max_retries=2, delay=60, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
+)
 
 trials_refresh_job = dg.define_asset_job(
     name="trials_refresh_job",
     selection=dg.AssetSelection.assets(raw_benchmark_trials, benchmark_trials),
+    op_retry_policy=REFRESH_RETRY,
     description=(
         "Search ClinicalTrials.gov and load public.benchmark_trials, with the checks of both. "
         "Set benchmark_trials' dry_run to rehearse without writing."

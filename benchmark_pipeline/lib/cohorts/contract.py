@@ -9,7 +9,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from benchmark_pipeline.lib.cohort_vocabulary import (
+from benchmark_pipeline.lib.cohorts.vocabulary import (
     CONDITIONS,
     EFFECT_SIZE_KINDS,
     INSTRUMENTS,

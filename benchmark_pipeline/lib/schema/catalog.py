@@ -9,7 +9,7 @@ import psycopg.sql
 from pglast import ast
 from pglast.enums import AlterTableType
 
-from benchmark_pipeline.lib.sql_statements import iter_statements, relation_name
+from benchmark_pipeline.lib.schema.statements import iter_statements, relation_name
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmark_pipeline.lib import cohort_schema as cs
-from benchmark_pipeline.lib.cohort_vocabulary import (
+from benchmark_pipeline.lib.cohorts import contract as cs
+from benchmark_pipeline.lib.cohorts.doi import citation_has_doi, dois_in, is_valid_doi
+from benchmark_pipeline.lib.cohorts.vocabulary import (
     CONDITIONS,
     EFFECT_SIZE_KINDS,
     INSTRUMENT_RANGES,
     MODALITIES,
     SETTINGS,
 )
-from benchmark_pipeline.lib.doi import citation_has_doi, dois_in, is_valid_doi
 
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _NCT = re.compile(r"^NCT\d{8}$")

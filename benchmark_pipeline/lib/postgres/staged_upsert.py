@@ -13,7 +13,7 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
-from benchmark_pipeline.lib import copy_values
+from benchmark_pipeline.lib.postgres import binary_copy
 
 
 @dataclass(frozen=True)
@@ -81,12 +81,12 @@ def stage_frame(
     selected = frame[list(columns)]
     # Column by column: Series.tolist() is far cheaper than itertuples() over extension arrays.
     values = [_column_cells(selected.iloc[:, i].tolist()) for i in range(selected.shape[1])]
-    binary = copy_values.supports(oids)
+    binary = binary_copy.supports(oids)
     if binary:
         # Binary COPY typed by the staging table's own columns is psycopg's fastest path;
         # copy_values checks every value first, since binary dumpers do not.
         values = [
-            copy_values.column_values(c, o, v)
+            binary_copy.column_values(c, o, v)
             for c, o, v in zip(columns, oids, values, strict=True)
         ]
         copy_sql = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(stage, cols)
@@ -94,7 +94,7 @@ def stage_frame(
         copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(stage, cols)
     cursor = conn.cursor()
     if binary:
-        cursor.adapters.register_dumper(list, copy_values.TextArrayBinaryDumper)
+        cursor.adapters.register_dumper(list, binary_copy.TextArrayBinaryDumper)
     with cursor.copy(copy_sql) as copy:
         if binary:
             copy.set_types(oids)

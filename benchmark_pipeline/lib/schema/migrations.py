@@ -14,8 +14,8 @@ from pathlib import Path
 
 import psycopg
 
-from benchmark_pipeline.lib.schema_model import declared_schema, schema_problems
-from benchmark_pipeline.lib.sql_lint import MigrationLintError, lint_files
+from benchmark_pipeline.lib.schema.catalog import declared_schema, schema_problems
+from benchmark_pipeline.lib.schema.lint import MigrationLintError, lint_files
 
 LEDGER_SCHEMA = "benchmark_pipeline"
 LEDGER_TABLE = f"{LEDGER_SCHEMA}.schema_migrations"

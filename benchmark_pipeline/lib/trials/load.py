@@ -1,18 +1,21 @@
 """Loading trials into public.benchmark_trials: upsert what was found, never delete, mark the gone.
 
-The caller wraps ``load_trials`` in nothing: it opens its own transaction, rolled back on a
-dry run, so a load is all-or-nothing and a rehearsal leaves no trace.
+``load_trials`` owns its transaction (rolled back on a dry run), so a load is all-or-nothing and
+a rehearsal leaves no trace; the completeness check runs inside it, before any rollback.
 """
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 
 import pandas as pd
 import psycopg
 
-from benchmark_pipeline.lib.ctgov_parse import TABLE_COLUMNS, label_row, parse_study, rows_to_frame
-from benchmark_pipeline.lib.loading import stage_frame, table_row_count, upsert_from_stage
-from benchmark_pipeline.lib.modalities import DEFAULT_VOCABULARY
+from benchmark_pipeline.lib.postgres.staged_upsert import (
+    stage_frame,
+    table_row_count,
+    upsert_from_stage,
+)
+from benchmark_pipeline.lib.trials.records import TABLE_COLUMNS
 
 TRIALS_TABLE = "public.benchmark_trials"
 # Staged along with the content: a trial that arrives again is no longer missing.
@@ -30,6 +33,7 @@ class TrialsLoad:
     still_missing: int
     row_count: int  # rows in the table after the load
     dry_run: bool
+    problems: list[str] = field(default_factory=list)  # completeness, checked before commit
 
     @property
     def unchanged(self) -> int:
@@ -87,6 +91,7 @@ def load_trials(
         )
         newly, still = _mark_missing(conn, gone)
         rows = table_row_count(conn, TRIALS_TABLE)
+        problems = completeness_problems(conn, frame["nct_id"].tolist())
     return TrialsLoad(
         staged=counts.staged,
         inserted=counts.inserted,
@@ -95,22 +100,27 @@ def load_trials(
         still_missing=still,
         row_count=rows,
         dry_run=dry_run,
+        problems=problems,
     )
 
 
-def refreshed_rows(
-    studies: Iterable[dict],
-    known: dict[str, list[str]],
-    vocabulary: Mapping[str, Sequence[str]] = DEFAULT_VOCABULARY,
-) -> pd.DataFrame:
-    """Rows for trials looked up by id because the searches no longer returned them.
-
-    Only requested ids are kept. When no intervention names a modality, the row keeps the
-    modalities it already has in the table (``modality`` is NOT NULL there).
-    """
-    rows = {}
-    for study in studies:
-        row = parse_study(study)
-        if row["nct_id"] in known and row["nct_id"] not in rows:
-            rows[row["nct_id"]] = label_row(row, known[row["nct_id"]], vocabulary)
-    return rows_to_frame(rows.values())
+def completeness_problems(conn: psycopg.Connection, nct_ids: list[str]) -> list[str]:
+    """Ids of ``nct_ids`` absent from the table, and any nct_id the table holds twice."""
+    absent = conn.execute(
+        "SELECT w.nct_id FROM unnest(%s::text[]) AS w(nct_id)"
+        " WHERE NOT EXISTS (SELECT 1 FROM public.benchmark_trials t WHERE t.nct_id = w.nct_id)"
+        " ORDER BY 1",
+        [nct_ids],
+    ).fetchall()
+    twice = conn.execute(
+        "SELECT nct_id, count(*) FROM public.benchmark_trials GROUP BY nct_id HAVING count(*) > 1"
+    ).fetchall()
+    problems = []
+    if absent:
+        shown = ", ".join(r[0] for r in absent[:20])
+        problems.append(f"{len(absent)} trial(s) of this run absent from the table: {shown}")
+    if twice:
+        problems.append(
+            "nct_id more than once in the table: " + ", ".join(f"{k} ({n}x)" for k, n in twice)
+        )
+    return problems

@@ -7,7 +7,7 @@ from pathlib import Path
 from pglast import ast, parser
 from pglast.enums import AlterTableType
 
-from benchmark_pipeline.lib.sql_statements import Statement, iter_statements, relation_name
+from benchmark_pipeline.lib.schema.statements import Statement, iter_statements, relation_name
 
 # ALTER TABLE subcommands that destroy data or change it in place.
 _DESTRUCTIVE_ALTERS = {

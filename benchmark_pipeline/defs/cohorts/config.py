@@ -1,0 +1,47 @@
+"""Run configuration of the cohort assets and checks."""
+
+import os
+from pathlib import Path
+
+import dagster as dg
+from pydantic import Field
+
+from benchmark_pipeline.constants import DATA_DIR, REPO_ROOT
+
+CSV_ENV_VAR = "BENCHMARK_COHORTS_CSV"
+DEFAULT_CSV = DATA_DIR / "benchmark_cohorts_seed.csv"
+
+
+class CohortCsvConfig(dg.Config):
+    csv_path: str | None = Field(
+        default=None,
+        description=(
+            f"Cohort CSV to validate. Empty: ${CSV_ENV_VAR} when set, else "
+            "data/benchmark_cohorts_seed.csv. A relative path is taken from the repository root."
+        ),
+    )
+
+
+def resolve_csv_path(configured: str | None, environ: dict[str, str] | None = None) -> Path:
+    """Run config first, then ``BENCHMARK_COHORTS_CSV``, then the shipped seed file.
+
+    Read when the asset runs, never at import, so a changed variable needs no reload.
+    """
+    environ = os.environ if environ is None else environ
+    chosen = configured or environ.get(CSV_ENV_VAR) or str(DEFAULT_CSV)
+    path = Path(chosen).expanduser()
+    return path if path.is_absolute() else REPO_ROOT / path
+
+
+class CohortLoadConfig(dg.Config):
+    dry_run: bool = Field(
+        default=False,
+        description="Run the whole load inside a transaction, report it, then roll it back.",
+    )
+
+
+class DoiCheckConfig(dg.Config):
+    enabled: bool = Field(
+        default=False,
+        description="Look every DOI up at doi.org and compare titles (needs the network).",
+    )

@@ -1,0 +1,95 @@
+"""A table that mirrors its input exactly: upsert every staged row, delete every row not staged,
+and refuse a load that would empty the table or remove most of it unless one run allows it.
+
+Call ``mirror_frame`` inside the caller's transaction (each ``lib/<domain>/load.py`` opens it,
+rolled back on a dry run); a refused load raises before anything is written.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import psycopg
+from psycopg import sql
+
+from benchmark_pipeline.lib.postgres.staged_upsert import (
+    delete_not_in_stage,
+    stage_frame,
+    table_row_count,
+    upsert_from_stage,
+)
+
+MASS_REMOVAL_SHARE = 0.5
+
+
+class MassRemovalError(RuntimeError):
+    """The load would empty the table or remove more than half of its rows; nothing written."""
+
+
+@dataclass(frozen=True)
+class MirrorCounts:
+    staged: int
+    inserted: int
+    updated: int
+    removed: int
+
+    @property
+    def unchanged(self) -> int:
+        return self.staged - self.inserted - self.updated
+
+
+def _would_remove(
+    conn: psycopg.Connection, table: str, stage: sql.Identifier, key: Sequence[str]
+) -> int:
+    match = sql.SQL(" AND ").join(sql.SQL("s.{0} = t.{0}").format(sql.Identifier(c)) for c in key)
+    query = sql.SQL(
+        "SELECT count(*) FROM {} AS t WHERE NOT EXISTS (SELECT 1 FROM {} AS s WHERE {})"
+    ).format(sql.Identifier(*table.split(".")), stage, match)
+    return conn.execute(query).fetchone()[0]
+
+
+def removal_refusal(
+    table: str, rows_before: int, staged: int, removing: int, allowed: bool
+) -> str | None:
+    """Why this removal is refused, or None. An input with no row never empties a table, even
+    when allowed; removing more than half of the rows needs ``allow_mass_removal`` for the run."""
+    if removing and staged == 0:
+        return (
+            f"refusing to empty {table}: the input has no valid row and the table holds "
+            f"{rows_before:,}; fix the input (nothing was written)"
+        )
+    if removing > rows_before * MASS_REMOVAL_SHARE and not allowed:
+        return (
+            f"refusing to remove {removing:,} of the {rows_before:,} rows of {table} "
+            f"(more than {MASS_REMOVAL_SHARE:.0%}); if that is intended, run once with "
+            "allow_mass_removal: true (nothing was written)"
+        )
+    return None
+
+
+def mirror_frame(
+    conn: psycopg.Connection,
+    table: str,
+    frame: pd.DataFrame,
+    *,
+    key: Sequence[str],
+    columns: Sequence[str],
+    allow_mass_removal: bool = False,
+    touch: str | None = "updated_at",
+) -> MirrorCounts:
+    """Make ``table`` hold exactly the rows of ``frame[columns]``, keyed by ``key``.
+
+    Raises ``MassRemovalError`` (before writing) when the load would remove every row, or more
+    than half of them without ``allow_mass_removal``.
+    """
+    rows_before = table_row_count(conn, table)
+    stage = stage_frame(conn, table, frame, columns)
+    removing = _would_remove(conn, table, stage, key)
+    refusal = removal_refusal(table, rows_before, len(frame), removing, allow_mass_removal)
+    if refusal:
+        raise MassRemovalError(refusal)
+    counts = upsert_from_stage(conn, table, stage, key=key, columns=columns, touch=touch)
+    removed = delete_not_in_stage(conn, table, stage, key=key)
+    return MirrorCounts(
+        staged=counts.staged, inserted=counts.inserted, updated=counts.updated, removed=removed
+    )

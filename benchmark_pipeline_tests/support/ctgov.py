@@ -1,0 +1,31 @@
+"""ClinicalTrials.gov helpers shared by the trials tests and the benchmarks."""
+
+from benchmark_pipeline.defs.trials.config import DEFAULT_STATUSES
+from benchmark_pipeline.resources import ClinicalTrialsResource
+from benchmark_pipeline_tests.fakes import TrialRecords
+
+
+def expected_nct_ids(records: TrialRecords) -> set[str]:
+    """Trials the default search must find: a psychedelic intervention and a default status."""
+    return {
+        nct
+        for nct in records.ids()
+        if records.modalities[nct]
+        and records.get(nct)["protocolSection"]["statusModule"]["overallStatus"] in DEFAULT_STATUSES
+    }
+
+
+def fast_ctgov(base_url: str, **overrides) -> ClinicalTrialsResource:
+    """The real resource with pacing off and short backoffs, so faults cost milliseconds."""
+    settings = dict(
+        base_url=base_url,
+        min_interval_seconds=0.0,
+        backoff_base_seconds=0.01,
+        backoff_max_seconds=0.05,
+        timeout_seconds=0.5,
+        connect_timeout_seconds=0.5,
+        max_attempts=10,
+        max_total_seconds=30.0,
+    )
+    settings.update(overrides)
+    return ClinicalTrialsResource(**settings)
