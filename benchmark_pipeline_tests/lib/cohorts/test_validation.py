@@ -14,7 +14,7 @@ from benchmark_pipeline.lib.cohorts.validation import (
 )
 from benchmark_pipeline_tests.support.reference import reference_path
 
-CORPUS = Path(__file__).resolve().parents[1] / "data"
+CORPUS = Path(__file__).resolve().parents[2] / "data"
 SEED = DATA_DIR / "benchmark_cohorts_seed.csv"
 
 
