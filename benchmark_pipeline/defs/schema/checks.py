@@ -4,7 +4,7 @@ import dagster as dg
 
 from benchmark_pipeline.constants import SQL_DIR
 from benchmark_pipeline.defs.metadata import check_result
-from benchmark_pipeline.lib.schema import catalog, migrations
+from benchmark_pipeline.lib.schema import catalog, migrations, privileges
 from benchmark_pipeline.resources import PostgresResource
 
 from .assets import benchmark_schema
@@ -114,3 +114,20 @@ def anon_reads_no_rows(postgres: PostgresResource) -> dg.AssetCheckResult:
                 )
         conn.rollback()
     return check_result(problems, anon_visible_rows=dg.MetadataValue.json(visible))
+
+
+@dg.asset_check(
+    asset=benchmark_schema,
+    blocking=True,
+    description=(
+        "The API roles hold no more than they may: anon nothing, authenticated SELECT on each "
+        "benchmark table and EXECUTE on each read function (no INSERT, UPDATE, DELETE, TRUNCATE, "
+        "REFERENCES or TRIGGER, which RLS does not cover)."
+    ),
+)
+def api_roles_least_privilege(postgres: PostgresResource) -> dg.AssetCheckResult:
+    declared = _declared()
+    with postgres.connect() as conn:
+        problems = privileges.privilege_problems(conn, declared.tables, declared.functions)
+        listing = privileges.privilege_listing(conn, declared.tables, declared.functions)
+    return check_result(problems, privileges=dg.MetadataValue.json(listing))

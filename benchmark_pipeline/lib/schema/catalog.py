@@ -26,6 +26,7 @@ class DeclaredSchema:
     indexes: dict[str, str] = field(default_factory=dict)  # index name -> "schema.table"
     policies: dict[str, Policy] = field(default_factory=dict)
     rls_tables: set[str] = field(default_factory=set)
+    functions: list[str] = field(default_factory=list)  # names of functions in public
 
     def add_columns(self, table: str, columns: Iterable[str]) -> None:
         existing = self.columns.setdefault(table, [])
@@ -54,6 +55,10 @@ def declared_schema(sql_texts: Iterable[str]) -> DeclaredSchema:
                         schema.rls_tables.add(table)
             elif isinstance(node, ast.IndexStmt) and node.idxname:
                 schema.indexes[node.idxname] = relation_name(node.relation)
+            elif isinstance(node, ast.CreateFunctionStmt):
+                *schema_name, name = (part.sval for part in node.funcname)
+                if schema_name in ([], ["public"]) and name not in schema.functions:
+                    schema.functions.append(name)
             elif isinstance(node, ast.CreatePolicyStmt):
                 roles = tuple(r.rolename or "public" for r in node.roles or ())
                 schema.policies[node.policy_name] = Policy(

@@ -16,11 +16,15 @@ import psycopg
 
 from benchmark_pipeline.lib.schema.catalog import declared_schema, schema_problems
 from benchmark_pipeline.lib.schema.lint import MigrationLintError, lint_files
+from benchmark_pipeline.lib.schema.privileges import privilege_problems
 
 LEDGER_SCHEMA = "benchmark_pipeline"
 LEDGER_TABLE = f"{LEDGER_SCHEMA}.schema_migrations"
 _LOCK_KEY = "benchmark_pipeline.schema_migrations"
 _FILE_NAME = re.compile(r"^(?P<version>\d+)_(?P<name>[a-z0-9_]+)\.sql$")
+# From this migration on, every benchmark table and function leaves the API roles no more than
+# SELECT / EXECUTE (062 brings the tables of 059 there).
+LEAST_PRIVILEGE_FROM = 62
 
 _LEDGER_DDL = f"""
 CREATE SCHEMA IF NOT EXISTS {LEDGER_SCHEMA};
@@ -63,7 +67,8 @@ class MigrationDriftError(RuntimeError):
 
 
 class MigrationVerificationError(RuntimeError):
-    """A migration ran but the database does not hold what it declares; rolled back."""
+    """A migration ran but the database does not hold what it declares, or an API role holds
+    more than it may; rolled back."""
 
 
 def discover(sql_dir: Path) -> list[Migration]:
@@ -129,7 +134,7 @@ def apply_migrations(conn: psycopg.Connection, migrations: list[Migration]) -> l
         conn.execute(_LEDGER_DDL)
         _check_drift(migrations, read_ledger(conn))
     applied: list[Migration] = []
-    for migration in migrations:
+    for index, migration in enumerate(migrations):
         with conn.transaction():
             _lock(conn)
             # Another runner may have applied it while this one waited for the lock.
@@ -140,9 +145,12 @@ def apply_migrations(conn: psycopg.Connection, migrations: list[Migration]) -> l
             started = time.perf_counter()
             conn.execute(migration.sql)
             problems = schema_problems(conn, declared_schema([migration.sql]))
+            if migration.version >= LEAST_PRIVILEGE_FROM:
+                so_far = declared_schema(m.sql for m in migrations[: index + 1])
+                problems += privilege_problems(conn, so_far.tables, so_far.functions)
             if problems:
                 raise MigrationVerificationError(
-                    f"{migration.path.name} did not produce what it declares: "
+                    f"{migration.path.name} failed verification and was rolled back: "
                     + "; ".join(problems)
                 )
             conn.execute(

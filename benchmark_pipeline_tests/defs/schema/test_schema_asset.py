@@ -11,6 +11,7 @@ SCHEMA_CHECKS = [
     checks.select_only_policies,
     checks.declared_indexes_exist,
     checks.anon_reads_no_rows,
+    checks.api_roles_least_privilege,
 ]
 
 
@@ -51,6 +52,7 @@ def test_checks_catch_a_database_that_drifted(postgres):
             "CREATE POLICY cohorts_anyone_writes ON public.benchmark_cohorts FOR INSERT TO anon WITH CHECK (true)"
         )
         conn.execute("GRANT SELECT ON public.benchmark_cohorts TO anon")
+        conn.execute("GRANT TRUNCATE ON public.benchmark_trials TO authenticated")
         conn.execute(
             "INSERT INTO public.benchmark_cohorts (cohort_name, source_citation, modality, condition,"
             " n_participants, instrument) VALUES ('C', 'doi:10.1/x', 'mdma', 'PTSD', 10, 'CAPS-5')"
@@ -69,6 +71,12 @@ def test_checks_catch_a_database_that_drifted(postgres):
     )
     assert not evaluations["declared_indexes_exist"].passed
     assert evaluations["tables_have_declared_columns"].passed
+    least = evaluations["api_roles_least_privilege"]
+    assert not least.passed
+    assert least.description == (
+        "anon holds SELECT on public.benchmark_cohorts; "
+        "authenticated holds TRUNCATE on public.benchmark_trials"
+    )
 
 
 def test_lint_failure_fails_the_run_and_applies_nothing(postgres, tmp_path):
