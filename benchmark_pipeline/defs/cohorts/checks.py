@@ -1,10 +1,11 @@
-"""Checks on validated_benchmark_cohorts: provenance and N (blocking), rejections and DOIs (warn)."""
+"""Checks on validated_benchmark_cohorts: provenance and N (blocking); rejections, reuse terms
+and DOIs (warn)."""
 
 import dagster as dg
 
 from benchmark_pipeline.defs.metadata import check_result, markdown_table
 from benchmark_pipeline.lib.cohorts.doi import citation_has_doi, is_valid_doi, lookup_doi
-from benchmark_pipeline.lib.cohorts.validation import CohortValidation
+from benchmark_pipeline.lib.cohorts.validation import CohortValidation, unverified_reuse_terms
 from benchmark_pipeline.resources import DoiRegistryResource
 
 from .assets import validated_benchmark_cohorts
@@ -72,6 +73,41 @@ def rejected_rows(validated_benchmark_cohorts: CohortValidation) -> dg.AssetChec
             "rejected": rejections_markdown(rejections),
             "rejections": dg.MetadataValue.json(rejections_json(rejections)),
         },
+    )
+
+
+def reuse_problems(validation: CohortValidation) -> list[str]:
+    """One line per valid row whose reuse terms were not verified, with any verified licence."""
+    unverified = unverified_reuse_terms(validation.valid)
+    return [
+        f"{name}: reuse terms not verified" + (f" (licence as verified: {lic})" if lic else "")
+        for name, lic in zip(
+            unverified["cohort_name"], unverified["license"].fillna(""), strict=True
+        )
+    ]
+
+
+@dg.asset_check(
+    asset=validated_benchmark_cohorts,
+    description=(
+        "Every valid row states verified reuse terms (data_freely_usable true or false). A "
+        "warning lists the rows that load with data_freely_usable empty: NULL in the table, "
+        "meaning not verified, never a claim either way."
+    ),
+)
+def reuse_terms_verified(validated_benchmark_cohorts: CohortValidation) -> dg.AssetCheckResult:
+    valid = validated_benchmark_cohorts.valid
+    unverified = unverified_reuse_terms(valid)
+    return check_result(
+        reuse_problems(validated_benchmark_cohorts),
+        severity=dg.AssetCheckSeverity.WARN,
+        rows_valid=len(valid),
+        rows_unverified=len(unverified),
+        unverified=markdown_table(
+            ["cohort_name", "license"],
+            unverified.itertuples(index=False),
+            empty="_every valid row has verified reuse terms_",
+        ),
     )
 
 
