@@ -12,7 +12,13 @@ from benchmark_pipeline.lib.postgres.mirror import MassRemovalError
 from benchmark_pipeline.resources import PostgresResource
 
 from .config import CohortCsvConfig, CohortLoadConfig, resolve_csv_path
-from .metadata import cohort_table_schema, preview_markdown, rejections_markdown
+from .metadata import (
+    LOGGED_ROWS,
+    cohort_table_schema,
+    preview_markdown,
+    rejections_markdown,
+    shown,
+)
 
 MIRROR_CHECK = "mirrors_valid_rows"
 
@@ -42,10 +48,15 @@ def validated_benchmark_cohorts(
     except CohortCsvError as exc:
         raise dg.Failure(description=str(exc), metadata={"csv_path": str(path)}) from None
     result = validate_cohorts(raw)
-    for rejection in result.rejections:
+    for rejection in result.rejections[:LOGGED_ROWS]:
         context.log.warning(
-            f"row {rejection.row} ({rejection.cohort_name or 'no name'}) rejected: "
+            f"row {rejection.row} ({shown(rejection.cohort_name) or 'no name'}) rejected: "
             + "; ".join(rejection.reasons)
+        )
+    if len(result.rejections) > LOGGED_ROWS:
+        context.log.warning(
+            f"{len(result.rejections) - LOGGED_ROWS:,} more row(s) rejected: see the "
+            "rejected_rows check"
         )
     return dg.MaterializeResult(
         value=result,

@@ -8,7 +8,7 @@ reason for its row, so the value never reaches COPY; the typed column holds NA t
 import numpy as np
 import pandas as pd
 
-from benchmark_pipeline.lib.cohorts.reasons import RowReasons
+from benchmark_pipeline.lib.cohorts.reasons import RowReasons, as_mask
 from benchmark_pipeline.lib.postgres.limits import INT_BOUNDS, integer_problem, text_problem
 
 _WHOLE = r"[+-]?[0-9]+"
@@ -40,33 +40,48 @@ def integers(
     values: pd.Series, column: str, reasons: RowReasons, column_type: str = "integer"
 ) -> pd.Series:
     """Whole numbers (``Int64``) that a ``column_type`` column can hold; other cells are
-    reasons, except a value <= 0, which the row rules judge."""
-    filled = values != ""
-    whole = values.str.fullmatch(_WHOLE).fillna(False)
-    reasons.add(filled & ~whole, lambda i: f"{column} {values.iat[i]!r} is not a whole number")
-    digits = values.str.lstrip("+-").str.lstrip("0").str.len()
-    parsed = values.where(whole & (digits <= _INT64_SAFE_DIGITS)).astype("Int64")
+    reasons, except a value <= 0, which the row rules judge. Only filled cells are parsed:
+    most numeric columns are mostly empty."""
+    rows = len(values)
+    filled = np.flatnonzero(as_mask(values != ""))
+    cells = values.iloc[filled]
+    whole = as_mask(cells.str.fullmatch(_WHOLE))
+    digits = cells.str.lstrip("+-").str.lstrip("0").str.len().to_numpy()
+    safe = whole & (digits <= _INT64_SAFE_DIGITS)
+    parsed, known = np.zeros(rows, dtype="int64"), np.zeros(rows, dtype=bool)
+    parsed[filled[safe]] = cells.iloc[safe].astype("Int64").to_numpy(dtype="int64")
+    known[filled[safe]] = True
     low, high = INT_BOUNDS[column_type]
-    out_of_range = whole & ~(parsed.between(low, high).fillna(False))
+    in_range = known & (parsed >= low) & (parsed <= high)
+    not_whole, out_of_range = np.zeros(rows, dtype=bool), np.zeros(rows, dtype=bool)
+    not_whole[filled[~whole]] = True
+    out_of_range[filled[whole]] = True
+    out_of_range &= ~in_range
+    reasons.add(not_whole, lambda i: f"{column} {values.iat[i]!r} is not a whole number")
     reasons.add(
         out_of_range,
         lambda i: f"{column} {integer_problem(int(values.iat[i]), column_type)}",
     )
-    return parsed.where(~out_of_range)
+    return pd.Series(pd.arrays.IntegerArray(parsed, ~in_range), index=values.index)
 
 
 def numbers(values: pd.Series, column: str, reasons: RowReasons) -> pd.Series:
     """Finite numbers (``Float64``); other cells are reasons."""
-    filled = values != ""
-    parsed = pd.to_numeric(values.where(filled), errors="coerce").astype("float64")
-    spelled_nan = values.str.lower().isin(_NOT_A_NUMBER)
-    reasons.add(
-        filled & parsed.isna() & ~spelled_nan,
-        lambda i: f"{column} {values.iat[i]!r} is not a number",
-    )
-    not_finite = filled & (np.isinf(parsed) | spelled_nan)
+    rows = len(values)
+    filled = np.flatnonzero(as_mask(values != ""))
+    cells = values.iloc[filled]
+    numeric = pd.to_numeric(cells, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    spelled_nan = as_mask(cells.str.lower().isin(_NOT_A_NUMBER))
+    not_number, not_finite = np.zeros(rows, dtype=bool), np.zeros(rows, dtype=bool)
+    not_number[filled] = np.isnan(numeric) & ~spelled_nan
+    not_finite[filled] = np.isinf(numeric) | spelled_nan
+    reasons.add(not_number, lambda i: f"{column} {values.iat[i]!r} is not a number")
     reasons.add(not_finite, lambda i: f"{column} {values.iat[i]!r} is not a finite number")
-    return parsed.where(~not_finite).astype("Float64")
+    parsed, missing = np.zeros(rows, dtype="float64"), np.ones(rows, dtype=bool)
+    finite = np.isfinite(numeric)
+    parsed[filled[finite]] = numeric[finite]
+    missing[filled[finite]] = False
+    return pd.Series(pd.arrays.FloatingArray(parsed, missing), index=values.index)
 
 
 def booleans(values: pd.Series, column: str, reasons: RowReasons) -> pd.Series:

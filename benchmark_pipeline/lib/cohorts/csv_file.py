@@ -57,7 +57,7 @@ def _records(text: str, path: Path) -> list[tuple[int, int, list[str]]]:
     records, line = [], 1
     try:
         for row, fields in enumerate(reader, start=HEADER_ROW):
-            if any(f.strip() for f in fields):
+            if "".join(fields).strip():
                 records.append((row, line, fields))
             line = reader.line_num + 1
     except csv.Error as exc:
@@ -130,7 +130,10 @@ def read_cohort_csv(path: Path, encoding: str = DEFAULT_ENCODING) -> pd.DataFram
         more = f" (and {len(shape) - 1} more line(s))" if len(shape) > 1 else ""
         raise CohortCsvError(f"{path}: {shape[0]}{more}")
     rows = pd.Index([row for row, _, _ in body], name="row")
-    frame = pd.DataFrame(
-        [fields[:width] for _, _, fields in body], columns=header[:width], index=rows, dtype=str
-    )
-    return frame[cs.COLUMNS].apply(lambda column: column.str.strip())
+    # Column by column: one strip per cell, no per-cell pandas call.
+    columns = zip(*(fields for _, _, fields in body), strict=False)
+    cells = {
+        name: [v.strip() for v in column]
+        for name, column in zip(header[:width], columns, strict=False)
+    }
+    return pd.DataFrame(cells, index=rows, dtype=str)[cs.COLUMNS]

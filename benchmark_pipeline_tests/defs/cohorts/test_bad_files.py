@@ -128,9 +128,11 @@ def test_values_postgresql_cannot_hold_are_rejected_before_copy(
 ) -> None:
     before = _loaded(postgres, migrated, TWO_ROWS)
     text = (CORPUS / "cohorts_out_of_range.csv").read_text(encoding="utf-8")
-    nul = text.splitlines()[1].replace("good one", "nul in notes").replace("fictional", "fic\0tion")
+    good = text.splitlines()[1]
+    nul = good.replace("good one", "nul in notes").replace("fictional", "fic\0tion")
+    nul_name = good.replace("good one", "nul\0name")
     path = tmp_path / "limits.csv"
-    path.write_text(text + nul + "\n", encoding="utf-8")
+    path.write_text(text + nul + "\n" + nul_name + "\n", encoding="utf-8")
     result = materialize_cohorts(postgres, path)
     assert result.success
     rejected = evaluations(result)["rejected_rows"]
@@ -140,7 +142,9 @@ def test_values_postgresql_cannot_hold_are_rejected_before_copy(
         "n_participants 3000000000 is outside the integer range -2,147,483,648..2,147,483,647"
     ]
     assert reasons["nul in notes"] == ["notes contains a NUL character at position 3"]
-    assert len(reasons) == 3
+    # The name is the row's identity in the UI: its NUL is shown escaped.
+    assert reasons["nul\\x00name"] == ["cohort_name contains a NUL character at position 3"]
+    assert len(reasons) == 4
     # The two good rows are unchanged: nothing was rewritten, nothing failed at COPY.
     assert metadata(result, "benchmark_cohorts")["unchanged"] == 2
     assert table_snapshot(migrated, TABLE) == before
