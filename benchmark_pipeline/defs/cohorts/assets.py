@@ -46,7 +46,9 @@ def validated_benchmark_cohorts(
     try:
         raw = read_cohort_csv(path, encoding=config.encoding)
     except CohortCsvError as exc:
-        raise dg.Failure(description=str(exc), metadata={"csv_path": str(path)}) from None
+        raise dg.Failure(
+            description=str(exc), metadata={"csv_path": str(path), "encoding": config.encoding}
+        ) from None
     result = validate_cohorts(raw)
     for rejection in result.rejections[:LOGGED_ROWS]:
         context.log.warning(

@@ -104,11 +104,11 @@ def read_cohort_csv(path: Path, encoding: str = DEFAULT_ENCODING) -> pd.DataFram
     """Every cell of the CSV as stripped text ('' when empty), in ``CohortFrame`` column order.
 
     The index is each row's spreadsheet row number (header = row 1); rows without any value
-    are left out. A trailing delimiter on
-    the header or on any line is read as the empty, unnamed last column a spreadsheet export
-    writes. Raises ``CohortCsvError`` naming the file when it is missing, empty, not valid text
-    in ``encoding``, not valid CSV, has header problems (each missing, unknown, repeated or
-    unnamed column), a line that does not fit the header, or a header and no data row.
+    are left out. A trailing delimiter on the header or on any line is read as the empty,
+    unnamed last column a spreadsheet export writes. Raises ``CohortCsvError`` naming the file
+    when it is missing, empty, not valid text in ``encoding``, not valid CSV, has header
+    problems (each missing, unknown, repeated or unnamed column), a line that does not fit the
+    header, or a header and no data row.
     """
     if not path.is_file():
         raise CohortCsvError(f"cohort CSV not found: {path}")

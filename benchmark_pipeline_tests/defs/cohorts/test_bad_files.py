@@ -23,47 +23,53 @@ def _loaded(postgres: PostgresResource, conn: psycopg.Connection, path: Path) ->
     return table_snapshot(conn, TABLE)
 
 
+def _refused(
+    postgres: PostgresResource, conn: psycopg.Connection, before: Path, path: Path, **config
+) -> tuple[dg.ExecuteInProcessResult, str, str]:
+    """Load ``before``, then run on ``path``: the run fails and the table keeps every row.
+    Returns the run, its failed step and the step's message."""
+    snapshot = _loaded(postgres, conn, before)
+    result = materialize_cohorts(postgres, path, **config)
+    assert not result.success
+    assert table_snapshot(conn, TABLE) == snapshot
+    return (result, *failure(result))
+
+
 def test_header_only_file_fails_and_keeps_the_table(
     migrated: psycopg.Connection, postgres: PostgresResource
 ) -> None:
-    before = _loaded(postgres, migrated, THREE_ROWS)
-    result = materialize_cohorts(postgres, CORPUS / "cohorts_header_only.csv")
-    assert not result.success
-    step, message = failure(result)
+    result, step, message = _refused(
+        postgres, migrated, THREE_ROWS, CORPUS / "cohorts_header_only.csv"
+    )
     assert step == "validated_benchmark_cohorts"
     assert "cohorts_header_only.csv: the header is there but no data row follows it" in message
     assert not result.asset_materializations_for_node("benchmark_cohorts")
-    assert table_snapshot(migrated, TABLE) == before
 
 
 def test_file_whose_rows_are_all_rejected_never_empties_the_table(
     migrated: psycopg.Connection, postgres: PostgresResource
 ) -> None:
-    before = _loaded(postgres, migrated, THREE_ROWS)
-    result = materialize_cohorts(
-        postgres, CORPUS / "cohorts_all_rejected.csv", allow_mass_removal=True
+    result, step, message = _refused(
+        postgres,
+        migrated,
+        THREE_ROWS,
+        CORPUS / "cohorts_all_rejected.csv",
+        allow_mass_removal=True,
     )
-    assert not result.success
-    step, message = failure(result)
     assert step == "benchmark_cohorts"
     assert "refusing to empty public.benchmark_cohorts" in message
     assert "would remove all 3 row(s)" in message
     assert "The CSV had 2 row(s): 0 valid, 2 rejected" in message
     assert len(evaluations(result)["rejected_rows"].metadata["rejections"].value) == 2
-    assert table_snapshot(migrated, TABLE) == before
 
 
 def test_removing_most_rows_needs_allow_mass_removal_for_the_run(
     migrated: psycopg.Connection, postgres: PostgresResource
 ) -> None:
-    before = _loaded(postgres, migrated, THREE_ROWS)
-    refused = materialize_cohorts(postgres, CORPUS / "cohorts_one_row.csv")
-    assert not refused.success
-    step, message = failure(refused)
+    _, step, message = _refused(postgres, migrated, THREE_ROWS, CORPUS / "cohorts_one_row.csv")
     assert step == "benchmark_cohorts"
     assert "refusing to remove 2 of the 3 row(s) of public.benchmark_cohorts (67%" in message
     assert "run once with allow_mass_removal: true" in message
-    assert table_snapshot(migrated, TABLE) == before
 
     allowed = materialize_cohorts(postgres, CORPUS / "cohorts_one_row.csv", allow_mass_removal=True)
     assert allowed.success
@@ -90,29 +96,21 @@ def test_trailing_delimiter_loads_what_the_spreadsheet_meant(
 def test_value_after_the_last_column_fails_naming_the_line(
     migrated: psycopg.Connection, postgres: PostgresResource
 ) -> None:
-    before = _loaded(postgres, migrated, TWO_ROWS)
-    result = materialize_cohorts(postgres, CORPUS / "cohorts_trailing_value.csv")
-    assert not result.success
-    step, message = failure(result)
+    _, step, message = _refused(postgres, migrated, TWO_ROWS, CORPUS / "cohorts_trailing_value.csv")
     assert step == "validated_benchmark_cohorts"
     assert "cohorts_trailing_value.csv: line 3: 38 field(s) where the header names 37" in message
-    assert table_snapshot(migrated, TABLE) == before
 
 
 def test_latin1_file_fails_naming_the_byte_then_loads_with_its_encoding(
     migrated: psycopg.Connection, postgres: PostgresResource
 ) -> None:
-    before = _loaded(postgres, migrated, TWO_ROWS)
     path = CORPUS / "cohorts_latin1.csv"
-    refused = materialize_cohorts(postgres, path)
-    assert not refused.success
-    step, message = failure(refused)
+    _, step, message = _refused(postgres, migrated, TWO_ROWS, path)
     assert step == "validated_benchmark_cohorts"
     offset = path.read_bytes().index(b"\xe9")
     assert f"not utf-8 text: byte 0xE9 at offset {offset:,} (line 2, byte 17 of the line)" in (
         message
     )
-    assert table_snapshot(migrated, TABLE) == before
 
     read = materialize_cohorts(postgres, path, encoding="latin-1")
     assert read.success
