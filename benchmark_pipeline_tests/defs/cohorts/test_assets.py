@@ -60,7 +60,8 @@ def test_seed_loads_the_trials_and_metapsy_and_warns_of_unverified_reuse_terms(
     reuse = evaluations(result)["reuse_terms_verified"]
     assert (reuse.passed, reuse.severity) == (False, dg.AssetCheckSeverity.WARN)
     assert reuse.metadata["rows_unverified"].value == 8
-    assert "8 of 9 valid row(s) load with reuse terms not verified" in (reuse.description)
+    assert "8 of 9 valid row(s) load with reuse terms not verified" in reuse.description
+    assert "MAPS MAPP1 Phase 3 (Mitchell et al. 2021)" in reuse.description
     assert "Closed access (Copyright 2021 Massachusetts Medical Society)" in (
         reuse.metadata["unverified"].value
     )
