@@ -5,17 +5,20 @@ import dagster as dg
 from benchmark_pipeline.constants import COHORTS_GROUP, OWNERS
 from benchmark_pipeline.defs.metadata import check_result
 from benchmark_pipeline.defs.schema.assets import benchmark_schema
+from benchmark_pipeline.lib.cohorts.csv_file import CohortCsvError, read_cohort_csv
 from benchmark_pipeline.lib.cohorts.load import TABLE, load_cohorts
-from benchmark_pipeline.lib.cohorts.validation import (
-    CohortCsvError,
-    CohortValidation,
-    read_cohort_csv,
-    validate_cohorts,
-)
+from benchmark_pipeline.lib.cohorts.validation import CohortValidation, validate_cohorts
+from benchmark_pipeline.lib.postgres.mirror import MassRemovalError
 from benchmark_pipeline.resources import PostgresResource
 
 from .config import CohortCsvConfig, CohortLoadConfig, resolve_csv_path
-from .metadata import cohort_table_schema, preview_markdown, rejections_markdown
+from .metadata import (
+    LOGGED_ROWS,
+    cohort_table_schema,
+    preview_markdown,
+    rejections_markdown,
+    shown,
+)
 
 MIRROR_CHECK = "mirrors_valid_rows"
 
@@ -29,8 +32,11 @@ MIRROR_CHECK = "mirrors_valid_rows"
         "The verified cohort CSV (data/benchmark_cohorts_seed.csv), checked row by row: a DOI in "
         "the citation equal to the doi column, N > 0, unique cohort names, known modality, "
         "condition, setting and instrument, means within the instrument's range, SDs > 0, "
-        "percentages 0-100, reuse terms and licence stated. A row that breaks any rule is left "
-        "out and listed with all its reasons; the other rows go on to benchmark_cohorts."
+        "percentages 0-100, every value one the table can hold. A row that breaks any rule is "
+        "left out and listed with all its reasons; the other rows go on to benchmark_cohorts. "
+        "Empty reuse terms mean 'not verified' and load as NULL. A file that cannot be read as a "
+        "whole (not UTF-8 or the configured encoding, header problems, a line that does not fit "
+        "the header, no data row) fails the run naming the file and line."
     ),
 )
 def validated_benchmark_cohorts(
@@ -38,19 +44,27 @@ def validated_benchmark_cohorts(
 ) -> dg.MaterializeResult:
     path = resolve_csv_path(config.csv_path)
     try:
-        raw = read_cohort_csv(path)
+        raw = read_cohort_csv(path, encoding=config.encoding)
     except CohortCsvError as exc:
-        raise dg.Failure(description=str(exc), metadata={"csv_path": str(path)}) from None
+        raise dg.Failure(
+            description=str(exc), metadata={"csv_path": str(path), "encoding": config.encoding}
+        ) from None
     result = validate_cohorts(raw)
-    for rejection in result.rejections:
+    for rejection in result.rejections[:LOGGED_ROWS]:
         context.log.warning(
-            f"row {rejection.row} ({rejection.cohort_name or 'no name'}) rejected: "
+            f"row {rejection.row} ({shown(rejection.cohort_name) or 'no name'}) rejected: "
             + "; ".join(rejection.reasons)
+        )
+    if len(result.rejections) > LOGGED_ROWS:
+        context.log.warning(
+            f"{len(result.rejections) - LOGGED_ROWS:,} more row(s) rejected: see the "
+            "rejected_rows check"
         )
     return dg.MaterializeResult(
         value=result,
         metadata={
             "csv_path": str(path),
+            "encoding": config.encoding,
             "rows_in": result.rows_in,
             "rows_valid": len(result.valid),
             "rows_rejected": len(result.rejections),
@@ -84,7 +98,9 @@ def validated_benchmark_cohorts(
     description=(
         "public.benchmark_cohorts in Supabase: exactly the valid rows of "
         "validated_benchmark_cohorts, upserted on cohort_name with rows no longer in the CSV "
-        "removed, in one transaction. Re-running changes nothing; a dry run reports and rolls back."
+        "removed, in one transaction. Re-running changes nothing; a dry run reports and rolls "
+        "back. A load that would empty the table, or remove more than half of its rows without "
+        "allow_mass_removal, fails the run and leaves the table as it was."
     ),
 )
 def benchmark_cohorts(
@@ -93,9 +109,31 @@ def benchmark_cohorts(
     postgres: PostgresResource,
     validated_benchmark_cohorts: CohortValidation,
 ) -> dg.MaterializeResult:
-    frame = validated_benchmark_cohorts.valid
-    with postgres.connect(autocommit=True) as conn:
-        load = load_cohorts(conn, frame, dry_run=config.dry_run)
+    validation = validated_benchmark_cohorts
+    frame = validation.valid
+    try:
+        with postgres.connect(autocommit=True) as conn:
+            load = load_cohorts(
+                conn,
+                frame,
+                dry_run=config.dry_run,
+                allow_mass_removal=config.allow_mass_removal,
+            )
+    except MassRemovalError as exc:
+        raise dg.Failure(
+            description=(
+                f"{exc} The CSV had {validation.rows_in} row(s): {len(frame)} valid, "
+                f"{len(validation.rejections)} rejected (listed by the rejected_rows check)."
+            ),
+            metadata={
+                "rows_in": validation.rows_in,
+                "rows_valid": len(frame),
+                "rows_rejected": len(validation.rejections),
+                "allow_mass_removal": config.allow_mass_removal,
+                "dagster/table_name": TABLE,
+                "database": postgres.describe(),
+            },
+        ) from None
     verb = "would have" if config.dry_run else "have"
     context.log.info(
         f"{verb} inserted {load.inserted}, updated {load.updated}, "

@@ -1,22 +1,23 @@
-"""Checks on validated_benchmark_cohorts: provenance and N (blocking), rejections and DOIs (warn)."""
+"""Checks on validated_benchmark_cohorts: provenance and N (blocking); rejections, reuse terms
+and DOIs (warn)."""
 
 import dagster as dg
 
 from benchmark_pipeline.defs.metadata import check_result, markdown_table
 from benchmark_pipeline.lib.cohorts.doi import citation_has_doi, is_valid_doi, lookup_doi
-from benchmark_pipeline.lib.cohorts.validation import CohortValidation
+from benchmark_pipeline.lib.cohorts.validation import CohortValidation, unverified_reuse_terms
 from benchmark_pipeline.resources import DoiRegistryResource
 
 from .assets import validated_benchmark_cohorts
 from .config import DoiCheckConfig
-from .metadata import rejections_json, rejections_markdown
+from .metadata import rejections_json, rejections_markdown, reuse_markdown
 
 
 def citation_problems(validation: CohortValidation) -> list[str]:
     """Valid rows whose citation lacks a syntactically valid DOI equal to their doi column."""
     return [
         f"{row.cohort_name}: citation has no valid DOI {row.doi!r}"
-        for row in validation.valid.itertuples()
+        for row in validation.valid[["cohort_name", "source_citation", "doi"]].itertuples()
         if not (
             isinstance(row.source_citation, str)
             and isinstance(row.doi, str)
@@ -30,7 +31,7 @@ def n_problems(validation: CohortValidation) -> list[str]:
     """Valid rows without an N > 0."""
     return [
         f"{row.cohort_name}: n_participants {row.n_participants}"
-        for row in validation.valid.itertuples()
+        for row in validation.valid[["cohort_name", "n_participants"]].itertuples()
         if not (row.n_participants == row.n_participants and row.n_participants > 0)
     ]
 
@@ -71,6 +72,39 @@ def rejected_rows(validated_benchmark_cohorts: CohortValidation) -> dg.AssetChec
             "rows_rejected": len(rejections),
             "rejected": rejections_markdown(rejections),
             "rejections": dg.MetadataValue.json(rejections_json(rejections)),
+        },
+    )
+
+
+_NAMES_SHOWN = 10
+
+
+@dg.asset_check(
+    asset=validated_benchmark_cohorts,
+    description=(
+        "Every valid row states verified reuse terms (data_freely_usable true or false). A "
+        "warning lists the rows that load with data_freely_usable empty: NULL in the table, "
+        "meaning not verified, never a claim either way."
+    ),
+)
+def reuse_terms_verified(validated_benchmark_cohorts: CohortValidation) -> dg.AssetCheckResult:
+    valid = validated_benchmark_cohorts.valid
+    unverified = unverified_reuse_terms(valid)
+    names = unverified["cohort_name"].tolist()
+    shown = ", ".join(names[:_NAMES_SHOWN]) + (" ..." if len(names) > _NAMES_SHOWN else "")
+    return dg.AssetCheckResult(
+        passed=not names,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=(
+            f"{len(names)} of {len(valid)} valid row(s) load with reuse terms not verified "
+            f"(data_freely_usable empty, NULL in the table): {shown}"
+            if names
+            else None
+        ),
+        metadata={
+            "rows_valid": len(valid),
+            "rows_unverified": len(names),
+            "unverified": reuse_markdown(unverified),
         },
     )
 

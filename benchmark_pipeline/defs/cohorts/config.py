@@ -7,6 +7,7 @@ import dagster as dg
 from pydantic import Field
 
 from benchmark_pipeline.constants import DATA_DIR, REPO_ROOT
+from benchmark_pipeline.lib.cohorts.csv_file import DEFAULT_ENCODING
 
 CSV_ENV_VAR = "BENCHMARK_COHORTS_CSV"
 DEFAULT_CSV = DATA_DIR / "benchmark_cohorts_seed.csv"
@@ -18,6 +19,14 @@ class CohortCsvConfig(dg.Config):
         description=(
             f"Cohort CSV to validate. Empty: ${CSV_ENV_VAR} when set, else "
             "data/benchmark_cohorts_seed.csv. A relative path is taken from the repository root."
+        ),
+    )
+    encoding: str = Field(
+        default=DEFAULT_ENCODING,
+        description=(
+            "Text encoding of the CSV. utf-8 (with or without a byte-order mark) by default; a "
+            "file in another encoding is refused naming its first foreign byte, unless its "
+            "encoding is given here (for example latin-1 or cp1252 for a spreadsheet export)."
         ),
     )
 
@@ -37,6 +46,13 @@ class CohortLoadConfig(dg.Config):
     dry_run: bool = Field(
         default=False,
         description="Run the whole load inside a transaction, report it, then roll it back.",
+    )
+    allow_mass_removal: bool = Field(
+        default=False,
+        description=(
+            "Allow this run to remove more than half of the table's rows (cohorts no longer in "
+            "the CSV). Never all of them: an input without a valid row is always refused."
+        ),
     )
 
 

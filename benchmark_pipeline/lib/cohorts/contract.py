@@ -78,8 +78,10 @@ class CohortFrame(pa.DataFrameModel):
     )
     effect_size_detail: Series[str] = _optional("Comparison, direction and interval of the effect")
     adverse_event_rate_pct: Series[Float] = _pct("Any adverse event, % of the active arm")
-    data_freely_usable: Series[Bool] = pa.Field(description="Reuse terms verified as free")
-    license: Series[str] = pa.Field(description="Licence or access terms as verified")
+    data_freely_usable: Series[Bool] = _optional(
+        "Reuse terms: true = open licence verified, false = verified restricted, empty = not verified"
+    )
+    license: Series[str] = _optional("Licence or access terms as verified; empty when not verified")
     notes: Series[str] = _optional("Verification notes: arms, definitions, caveats")
     value_sources: Series[str] = _optional("Where each value was read")
 

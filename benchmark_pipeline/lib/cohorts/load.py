@@ -1,10 +1,12 @@
 """Mirroring the valid cohorts into ``public.benchmark_cohorts`` in one transaction.
 
-``load_cohorts`` owns its transaction (rolled back on a dry run): COPY to a staging table, upsert
-on ``cohort_name``, delete the rows no longer valid, and compare the table with the valid rows
-before anything is committed.
+``load_cohorts`` owns its transaction (rolled back on a dry run): ``mirror_frame`` stages the
+rows, refuses a load that would empty the table or remove most of it (``MassRemovalError``,
+before anything is written), upserts on ``cohort_name`` and deletes the rows no longer valid;
+then the table is compared with the valid rows before anything is committed.
 """
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -12,16 +14,13 @@ import pandas as pd
 import psycopg
 
 from benchmark_pipeline.lib.cohorts.contract import COLUMNS
-from benchmark_pipeline.lib.postgres.staged_upsert import (
-    delete_not_in_stage,
-    stage_frame,
-    table_row_count,
-    upsert_from_stage,
-)
+from benchmark_pipeline.lib.postgres.mirror import mirror_frame
+from benchmark_pipeline.lib.postgres.staged_upsert import table_row_count
 
 TABLE = "public.benchmark_cohorts"
 KEY = ["cohort_name"]
 LOADED_COLUMNS = COLUMNS
+_NAMES_LISTED = 20
 
 
 @dataclass(frozen=True)
@@ -37,37 +36,56 @@ class CohortLoad:
     problems: list[str] = field(default_factory=list)  # mirror check, before commit
 
 
+def _listed(names: Sequence[str]) -> str:
+    shown = ", ".join(names[:_NAMES_LISTED])
+    return shown + (f" and {len(names) - _NAMES_LISTED} more" if len(names) > _NAMES_LISTED else "")
+
+
 def mirror_problems(conn: psycopg.Connection, expected_names: Sequence[str]) -> list[str]:
     """Differences between the table and ``expected_names`` (count, duplicates, missing,
     extra); empty when the table holds exactly one row per expected cohort."""
-    names = [r[0] for r in conn.execute("SELECT cohort_name FROM public.benchmark_cohorts")]
+    names = Counter(r[0] for r in conn.execute("SELECT cohort_name FROM public.benchmark_cohorts"))
+    expected = set(expected_names)
     problems = []
-    if len(names) != len(expected_names):
-        problems.append(f"table has {len(names)} row(s), expected {len(expected_names)}")
-    if duplicated := sorted({n for n in names if names.count(n) > 1}):
-        problems.append(f"duplicate cohort_name in the table: {', '.join(duplicated)}")
-    if missing := sorted(set(expected_names) - set(names)):
-        problems.append(f"missing from the table: {', '.join(missing)}")
-    if extra := sorted(set(names) - set(expected_names)):
-        problems.append(f"in the table but not valid in the CSV: {', '.join(extra)}")
+    if names.total() != len(expected_names):
+        problems.append(f"table has {names.total()} row(s), expected {len(expected_names)}")
+    if duplicated := sorted(n for n, count in names.items() if count > 1):
+        problems.append(f"duplicate cohort_name in the table: {_listed(duplicated)}")
+    if missing := sorted(expected - names.keys()):
+        problems.append(f"missing from the table: {_listed(missing)}")
+    if extra := sorted(names.keys() - expected):
+        problems.append(f"in the table but not valid in the CSV: {_listed(extra)}")
     return problems
 
 
-def load_cohorts(conn: psycopg.Connection, frame: pd.DataFrame, *, dry_run: bool) -> CohortLoad:
+def load_cohorts(
+    conn: psycopg.Connection,
+    frame: pd.DataFrame,
+    *,
+    dry_run: bool,
+    allow_mass_removal: bool = False,
+) -> CohortLoad:
     """Make the table hold exactly ``frame`` (``COLUMNS``, one row per cohort_name).
 
-    ``conn`` must be in autocommit mode: the load is one transaction of its own.
+    ``conn`` must be in autocommit mode: the load is one transaction of its own. Raises
+    ``MassRemovalError`` (the table unchanged) when the load would empty the table, or remove
+    more than half of its rows without ``allow_mass_removal``.
     """
     with conn.transaction(force_rollback=dry_run):
-        stage = stage_frame(conn, TABLE, frame, LOADED_COLUMNS)
-        counts = upsert_from_stage(conn, TABLE, stage, key=KEY, columns=LOADED_COLUMNS)
-        removed = delete_not_in_stage(conn, TABLE, stage, key=KEY)
+        counts = mirror_frame(
+            conn,
+            TABLE,
+            frame,
+            key=KEY,
+            columns=LOADED_COLUMNS,
+            allow_mass_removal=allow_mass_removal,
+        )
         problems = mirror_problems(conn, frame["cohort_name"].tolist())
     return CohortLoad(
         inserted=counts.inserted,
         updated=counts.updated,
         unchanged=counts.unchanged,
-        removed=removed,
+        removed=counts.removed,
         row_count=table_row_count(conn, TABLE),
         dry_run=dry_run,
         problems=problems,

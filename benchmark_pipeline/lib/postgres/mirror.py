@@ -52,17 +52,20 @@ def removal_refusal(
     table: str, rows_before: int, staged: int, removing: int, allowed: bool
 ) -> str | None:
     """Why this removal is refused, or None. An input with no row never empties a table, even
-    when allowed; removing more than half of the rows needs ``allow_mass_removal`` for the run."""
+    when allowed; removing more than half of the rows needs ``allow_mass_removal`` for the run.
+    The message says how many rows would go and what to do; nothing has been written."""
     if removing and staged == 0:
         return (
-            f"refusing to empty {table}: the input has no valid row and the table holds "
-            f"{rows_before:,}; fix the input (nothing was written)"
+            f"refusing to empty {table}: the input has no row, so mirroring it would remove all "
+            f"{rows_before:,} row(s) of the table. Nothing was written. An input without rows "
+            "never empties a table, not even with allow_mass_removal: fix the input."
         )
     if removing > rows_before * MASS_REMOVAL_SHARE and not allowed:
         return (
-            f"refusing to remove {removing:,} of the {rows_before:,} rows of {table} "
-            f"(more than {MASS_REMOVAL_SHARE:.0%}); if that is intended, run once with "
-            "allow_mass_removal: true (nothing was written)"
+            f"refusing to remove {removing:,} of the {rows_before:,} row(s) of {table} "
+            f"({removing / rows_before:.0%}, more than {MASS_REMOVAL_SHARE:.0%}): the input has "
+            f"{staged:,} row(s) and {removing:,} of the table's keys are not among them. Nothing "
+            "was written. If the removal is intended, run once with allow_mass_removal: true."
         )
     return None
 

@@ -1,21 +1,36 @@
-"""The migration reviewer's rules, as code, over statements parsed by pglast."""
+"""The migration reviewer's rules, as code, over statements parsed by pglast.
 
-from collections.abc import Iterable
+A migration may add and loosen (new tables, columns and indexes; ``DROP NOT NULL``, ``DROP
+DEFAULT``, ``SET NOT NULL``, which fails rather than loses data when a NULL is there). It may not
+do anything that can lose or rewrite stored data or open a table: ``DROP``, ``TRUNCATE``,
+``UPDATE``, an upsert or ``MERGE`` that updates or deletes, the destructive ``ALTER TABLE``
+subcommands, and any ``DELETE`` except one that only removes extra copies of a key (as 061
+does before creating its unique index).
+"""
+
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pglast import ast, parser
-from pglast.enums import AlterTableType
+from pglast import ast, parser, visitors
+from pglast.enums import AlterTableType, BoolExprType, CmdType, OnConflictAction
 
 from benchmark_pipeline.lib.schema.statements import Statement, iter_statements, relation_name
 
-# ALTER TABLE subcommands that destroy data or change it in place.
+# ALTER TABLE subcommands that destroy data, change it in place or open a table to readers.
 _DESTRUCTIVE_ALTERS = {
     AlterTableType.AT_AlterColumnType: "ALTER COLUMN ... TYPE",
     AlterTableType.AT_DropColumn: "ALTER TABLE ... DROP COLUMN",
     AlterTableType.AT_DropConstraint: "ALTER TABLE ... DROP CONSTRAINT",
     AlterTableType.AT_DisableRowSecurity: "ALTER TABLE ... DISABLE ROW LEVEL SECURITY",
+    AlterTableType.AT_NoForceRowSecurity: "ALTER TABLE ... NO FORCE ROW LEVEL SECURITY",
+    AlterTableType.AT_SetUnLogged: "ALTER TABLE ... SET UNLOGGED",
+    AlterTableType.AT_DetachPartition: "ALTER TABLE ... DETACH PARTITION",
 }
+_DELETE_RULE = (
+    "DELETE is allowed only to remove extra copies of a key: DELETE FROM t AS a USING t AS b "
+    "WHERE a.key = b.key AND <a's order> < <b's order> (the same expression on both sides)"
+)
 
 
 @dataclass(frozen=True)
@@ -40,9 +55,101 @@ class MigrationLintError(ValueError):
         )
 
 
+class _DataStatements(visitors.Visitor):
+    """Every statement that writes rows, nested ones (in a CTE) included."""
+
+    def __init__(self) -> None:
+        self.found: list[ast.Node] = []
+
+    def visit(self, ancestors: object, node: ast.Node) -> None:
+        if isinstance(node, ast.DeleteStmt | ast.UpdateStmt | ast.InsertStmt | ast.MergeStmt):
+            self.found.append(node)
+
+
+def _shape(node: object, alias: str | None = None, as_alias: str | None = None) -> object:
+    """``node`` without source positions, with column references to ``alias`` renamed, so two
+    expressions that differ only in where they were written and which alias they read compare
+    equal."""
+    if isinstance(node, dict):
+        shaped = {k: _shape(v, alias, as_alias) for k, v in node.items() if k != "location"}
+        fields = shaped.get("fields")
+        if shaped.get("@") == "ColumnRef" and len(fields) > 1 and fields[0].get("sval") == alias:
+            shaped["fields"] = ({"@": "String", "sval": as_alias}, *fields[1:])
+        return shaped
+    if isinstance(node, list | tuple):
+        return tuple(_shape(v, alias, as_alias) for v in node)
+    return node
+
+
+def _operator(expr: object) -> str | None:
+    if isinstance(expr, ast.A_Expr) and expr.name and len(expr.name) == 1:
+        return expr.name[0].sval
+    return None
+
+
+def _aliases(shape: object) -> set[str | None]:
+    """The qualifier of every column reference in ``shape`` (None when unqualified)."""
+    if isinstance(shape, dict):
+        found = set().union(*(_aliases(v) for v in shape.values()))
+        if shape.get("@") == "ColumnRef":
+            fields = shape["fields"]
+            found.add(fields[0].get("sval") if len(fields) > 1 else None)
+        return found
+    if isinstance(shape, tuple):
+        return set().union(set(), *(_aliases(v) for v in shape))
+    return set()
+
+
+def _compares_copies(expr: ast.Node, target: str, other: str, operators: set[str]) -> bool:
+    """``expr`` is ``e(one copy) op e(the other copy)``: the same expression on both sides, each
+    side reading one alias only, with ``op`` in ``operators``."""
+    if _operator(expr) not in operators:
+        return False
+    left, right = _shape(expr.lexpr(skip_none=True)), _shape(expr.rexpr(skip_none=True))
+    for one, two in ((target, other), (other, target)):
+        if _aliases(left) == {one} and _aliases(right) == {two}:
+            return _shape(left, one, two) == right
+    return False
+
+
+def _keeps_one_copy(node: ast.DeleteStmt) -> bool:
+    """True when the DELETE joins the table with itself, matches a key and orders strictly:
+    the last row of each key in that order has no later copy, so it always stays."""
+    using = node.usingClause or ()
+    if node.withClause or len(using) != 1 or not isinstance(using[0], ast.RangeVar):
+        return False
+    if relation_name(using[0]) != relation_name(node.relation) or node.whereClause is None:
+        return False
+    target = node.relation.alias.aliasname if node.relation.alias else node.relation.relname
+    other = using[0].alias.aliasname if using[0].alias else None
+    if other is None or other == target:
+        return False
+    where = node.whereClause
+    is_and = isinstance(where, ast.BoolExpr) and where.boolop == BoolExprType.AND_EXPR
+    conjuncts = where.args if is_and else (where,)
+    return any(_compares_copies(c, target, other, {"="}) for c in conjuncts) and any(
+        _compares_copies(c, target, other, {"<", ">"}) for c in conjuncts
+    )
+
+
+def _write_violations(node: ast.Node) -> Iterator[tuple[str, str]]:
+    if isinstance(node, ast.UpdateStmt):
+        yield "no-overwrite", "UPDATE is not allowed in a migration: the loads own the rows"
+    elif isinstance(node, ast.InsertStmt):
+        conflict = node.onConflictClause
+        if conflict is not None and conflict.action == OnConflictAction.ONCONFLICT_UPDATE:
+            yield "no-overwrite", "INSERT ... ON CONFLICT DO UPDATE is not allowed in a migration"
+    elif isinstance(node, ast.MergeStmt):
+        commands = {c.commandType for c in node.mergeWhenClauses or ()}
+        if commands & {CmdType.CMD_UPDATE, CmdType.CMD_DELETE}:
+            yield "no-overwrite", "MERGE that updates or deletes is not allowed in a migration"
+    elif isinstance(node, ast.DeleteStmt) and not _keeps_one_copy(node):
+        yield "delete-duplicates-only", _DELETE_RULE
+
+
 def _statement_violations(stmt: Statement) -> Iterable[tuple[str, str]]:
     node = stmt.node
-    if isinstance(node, ast.DropStmt):
+    if type(node).__name__.startswith("Drop"):  # DROP ..., DROP OWNED, DROP DATABASE, ...
         yield "no-drop", "DROP is not allowed in a migration"
     elif isinstance(node, ast.TruncateStmt):
         yield "no-truncate", "TRUNCATE is not allowed in a migration"
@@ -62,6 +169,10 @@ def _statement_violations(stmt: Statement) -> Iterable[tuple[str, str]]:
             "select-only-policy",
             f"policy {node.policy_name} is FOR {node.cmd_name.upper()}; only SELECT policies are allowed",
         )
+    writes = _DataStatements()
+    writes(node)
+    for write in writes.found:
+        yield from _write_violations(write)
 
 
 def _enables_rls(node: ast.Node) -> str | None:
@@ -102,5 +213,5 @@ def lint_sql(sql: str, file: str) -> list[LintViolation]:
 
 
 def lint_files(paths: Iterable[Path]) -> list[LintViolation]:
-    """Lint every file; an empty list means all of them may be applied."""
+    """Every file linted; an empty list means all of them may be applied."""
     return [v for path in paths for v in lint_sql(path.read_text(encoding="utf-8"), path.name)]

@@ -7,49 +7,16 @@ import pandas as pd
 import psycopg
 import pytest
 
-from benchmark_pipeline.defs.cohorts import checks
-from benchmark_pipeline.defs.cohorts.assets import benchmark_cohorts, validated_benchmark_cohorts
+from benchmark_pipeline.defs.cohorts.assets import benchmark_cohorts
 from benchmark_pipeline.defs.cohorts.config import DEFAULT_CSV, resolve_csv_path
 from benchmark_pipeline.lib.cohorts.contract import CohortFrame
-from benchmark_pipeline.lib.cohorts.validation import (
-    CohortValidation,
-    read_cohort_csv,
-    validate_cohorts,
-)
-from benchmark_pipeline.resources import DoiRegistryResource, PostgresResource
+from benchmark_pipeline.lib.cohorts.csv_file import read_cohort_csv
+from benchmark_pipeline.lib.cohorts.validation import CohortValidation, validate_cohorts
+from benchmark_pipeline.resources import PostgresResource
 
-CORPUS = Path(__file__).resolve().parents[2] / "data"
-CHECKS = [
-    checks.citation_completeness,
-    checks.n_completeness,
-    checks.rejected_rows,
-    checks.doi_matches_citation,
-]
+from .runs import CHECKS, CORPUS, evaluations, failure, materialize_cohorts, metadata
+
 SQL_TEXT = "O'Brien cohort'); DROP TABLE public.benchmark_cohorts; --"
-
-
-def _run(
-    postgres: PostgresResource,
-    csv_path: Path | None = None,
-    *,
-    dry_run: bool = False,
-    assets: list | None = None,
-) -> dg.ExecuteInProcessResult:
-    ops = {"benchmark_cohorts": {"config": {"dry_run": dry_run}}}
-    if csv_path is not None:
-        ops["validated_benchmark_cohorts"] = {"config": {"csv_path": str(csv_path)}}
-    return dg.materialize(
-        assets or [validated_benchmark_cohorts, benchmark_cohorts, *CHECKS],
-        resources={"postgres": postgres, "doi_registry": DoiRegistryResource()},
-        instance=dg.DagsterInstance.ephemeral(),
-        run_config={"ops": ops},
-        raise_on_error=False,
-    )
-
-
-def _metadata(result: dg.ExecuteInProcessResult, asset: str) -> dict:
-    (event,) = result.asset_materializations_for_node(asset)
-    return {k: getattr(v, "value", v) for k, v in event.metadata.items()}
 
 
 def _table(conn: psycopg.Connection) -> list[tuple]:
@@ -62,26 +29,63 @@ def _table(conn: psycopg.Connection) -> list[tuple]:
 def test_shipped_csv_loads_and_reloading_changes_nothing(
     migrated: psycopg.Connection, postgres: PostgresResource
 ) -> None:
-    first = _run(postgres)
+    first = materialize_cohorts(postgres)
     assert first.success
     expected = validate_cohorts(read_cohort_csv(DEFAULT_CSV)).valid
     loaded = _table(migrated)
     assert [r[0] for r in loaded] == sorted(expected["cohort_name"])
-    assert _metadata(first, "benchmark_cohorts")["inserted"] == len(expected)
+    assert metadata(first, "benchmark_cohorts")["inserted"] == len(expected)
 
-    second = _run(postgres)
-    meta = _metadata(second, "benchmark_cohorts")
+    second = materialize_cohorts(postgres)
+    meta = metadata(second, "benchmark_cohorts")
     assert (meta["inserted"], meta["updated"], meta["removed"]) == (0, 0, 0)
     assert meta["unchanged"] == len(expected)
     assert _table(migrated) == loaded  # same rows, same updated_at
-    evaluations = {e.check_name: e for e in second.get_asset_check_evaluations()}
-    assert evaluations["mirrors_valid_rows"].passed
+    assert evaluations(second)["mirrors_valid_rows"].passed
+
+
+def test_seed_loads_the_trials_and_metapsy_and_warns_of_unverified_reuse_terms(
+    migrated: psycopg.Connection, postgres: PostgresResource
+) -> None:
+    result = materialize_cohorts(postgres)
+    assert result.success
+    stored = dict(
+        migrated.execute(
+            "SELECT cohort_name, data_freely_usable FROM public.benchmark_cohorts"
+        ).fetchall()
+    )
+    assert len(stored) == 9
+    assert stored["Metapsy Pooled Psilocybin Depression (Sypres Collaboration 2025)"] is True
+    assert sum(usable is None for usable in stored.values()) == 8  # NULL: not verified
+    reuse = evaluations(result)["reuse_terms_verified"]
+    assert (reuse.passed, reuse.severity) == (False, dg.AssetCheckSeverity.WARN)
+    assert reuse.metadata["rows_unverified"].value == 8
+    assert "8 of 9 valid row(s) load with reuse terms not verified" in reuse.description
+    assert "MAPS MAPP1 Phase 3 (Mitchell et al. 2021)" in reuse.description
+    assert "Closed access (Copyright 2021 Massachusetts Medical Society)" in (
+        reuse.metadata["unverified"].value
+    )
+    (survey,) = evaluations(result)["rejected_rows"].metadata["rejections"].value
+    assert survey["cohort_name"] == "Unlimited Sciences Naturalistic Tracking Study (2023)"
+    assert survey["reasons"] == [
+        "instrument is empty (primary instrument not verified; the table requires one)"
+    ]
+
+
+def test_reuse_terms_check_passes_when_every_row_is_verified(
+    migrated: psycopg.Connection, postgres: PostgresResource
+) -> None:
+    reuse = evaluations(materialize_cohorts(postgres, CORPUS / "cohorts_bom.csv"))[
+        "reuse_terms_verified"
+    ]
+    assert reuse.passed
+    assert reuse.metadata["rows_unverified"].value == 0
 
 
 def test_every_column_round_trips_through_the_table(
     migrated: psycopg.Connection, postgres: PostgresResource
 ) -> None:
-    assert _run(postgres, CORPUS / "cohorts_bad_rows.csv").success
+    assert materialize_cohorts(postgres, CORPUS / "cohorts_bad_rows.csv").success
     expected = validate_cohorts(read_cohort_csv(CORPUS / "cohorts_bad_rows.csv")).valid
     columns = list(expected.columns)
     cur = migrated.execute(
@@ -97,9 +101,9 @@ def test_every_column_round_trips_through_the_table(
 def test_bad_rows_are_reported_and_good_rows_load(
     migrated: psycopg.Connection, postgres: PostgresResource
 ) -> None:
-    result = _run(postgres, CORPUS / "cohorts_bad_rows.csv")
+    result = materialize_cohorts(postgres, CORPUS / "cohorts_bad_rows.csv")
     assert result.success
-    meta = _metadata(result, "validated_benchmark_cohorts")
+    meta = metadata(result, "validated_benchmark_cohorts")
     assert (meta["rows_in"], meta["rows_valid"], meta["rows_rejected"]) == (20, 3, 17)
     assert "| 10 | n decimal | n_participants '12.5' is not a whole number |" in meta["rejected"]
     assert isinstance(meta["dagster/column_schema"], dg.TableSchema)
@@ -109,7 +113,7 @@ def test_bad_rows_are_reported_and_good_rows_load(
         "SELECT notes FROM public.benchmark_cohorts WHERE cohort_name = %s", (SQL_TEXT,)
     ).fetchone()[0]
     assert notes == 'Robert\'); DELETE FROM public.benchmark_cohorts; -- "quoted" | pipe'
-    rejected = {e.check_name: e for e in result.get_asset_check_evaluations()}["rejected_rows"]
+    rejected = evaluations(result)["rejected_rows"]
     assert not rejected.passed
     assert rejected.severity == dg.AssetCheckSeverity.WARN
     assert len(rejected.metadata["rejections"].value) == 17
@@ -118,9 +122,9 @@ def test_bad_rows_are_reported_and_good_rows_load(
 def test_rows_removed_from_the_csv_leave_the_table(
     migrated: psycopg.Connection, postgres: PostgresResource
 ) -> None:
-    assert _run(postgres, CORPUS / "cohorts_bad_rows.csv").success
-    result = _run(postgres, CORPUS / "cohorts_bom.csv")
-    meta = _metadata(result, "benchmark_cohorts")
+    assert materialize_cohorts(postgres, CORPUS / "cohorts_bad_rows.csv").success
+    result = materialize_cohorts(postgres, CORPUS / "cohorts_bom.csv")
+    meta = metadata(result, "benchmark_cohorts")
     assert (meta["inserted"], meta["removed"], meta["unchanged"]) == (0, 1, 2)
     assert [r[0] for r in _table(migrated)] == ["good one", "good two"]
 
@@ -128,13 +132,13 @@ def test_rows_removed_from_the_csv_leave_the_table(
 def test_dry_run_reports_and_changes_nothing(
     migrated: psycopg.Connection, postgres: PostgresResource
 ) -> None:
-    assert _run(postgres, CORPUS / "cohorts_bom.csv").success
+    assert materialize_cohorts(postgres, CORPUS / "cohorts_bom.csv").success
     before = _table(migrated)
-    result = _run(postgres, CORPUS / "cohorts_bad_rows.csv", dry_run=True)
-    meta = _metadata(result, "benchmark_cohorts")
+    result = materialize_cohorts(postgres, CORPUS / "cohorts_bad_rows.csv", dry_run=True)
+    meta = metadata(result, "benchmark_cohorts")
     assert (meta["dry_run"], meta["inserted"], meta["dagster/row_count"]) == (True, 1, 2)
     assert _table(migrated) == before
-    mirror = {e.check_name: e for e in result.get_asset_check_evaluations()}["mirrors_valid_rows"]
+    mirror = evaluations(result)["mirrors_valid_rows"]
     assert mirror.passed  # checked inside the rehearsed transaction, before the rollback
 
 
@@ -149,12 +153,12 @@ def test_dry_run_reports_and_changes_nothing(
 def test_unreadable_file_fails_and_leaves_the_table(
     migrated: psycopg.Connection, postgres: PostgresResource, name: str, message: str
 ) -> None:
-    assert _run(postgres, CORPUS / "cohorts_bom.csv").success
+    assert materialize_cohorts(postgres, CORPUS / "cohorts_bom.csv").success
     before = _table(migrated)
-    result = _run(postgres, CORPUS / name)
+    result = materialize_cohorts(postgres, CORPUS / name)
     assert not result.success
-    failure = next(e for e in result.all_events if e.is_step_failure)
-    text = str(failure.step_failure_data.error)
+    step, text = failure(result)
+    assert step == "validated_benchmark_cohorts"
     assert message in text and name in text
     assert _table(migrated) == before
 
@@ -172,17 +176,19 @@ def _bypassing_validator(frame: pd.DataFrame) -> dg.AssetsDefinition:
 def test_blocking_check_failure_stops_the_load(
     migrated: psycopg.Connection, postgres: PostgresResource
 ) -> None:
-    assert _run(postgres, CORPUS / "cohorts_bom.csv").success
+    assert materialize_cohorts(postgres, CORPUS / "cohorts_bom.csv").success
     before = _table(migrated)
     frame = validate_cohorts(read_cohort_csv(CORPUS / "cohorts_bad_rows.csv")).valid.copy()
     frame.loc[0, "n_participants"] = 0
     frame.loc[1, "source_citation"] = "A citation whose DOI was lost"
-    result = _run(postgres, assets=[_bypassing_validator(frame), benchmark_cohorts, *CHECKS])
+    result = materialize_cohorts(
+        postgres, assets=[_bypassing_validator(frame), benchmark_cohorts, *CHECKS]
+    )
     assert not result.success
-    evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
-    assert not evaluations["n_completeness"].passed
-    assert "good one: n_participants 0" in evaluations["n_completeness"].description
-    assert not evaluations["citation_completeness"].passed
+    checked = evaluations(result)
+    assert not checked["n_completeness"].passed
+    assert "good one: n_participants 0" in checked["n_completeness"].description
+    assert not checked["citation_completeness"].passed
     assert not result.asset_materializations_for_node("benchmark_cohorts")
     assert _table(migrated) == before
 
@@ -198,6 +204,6 @@ def test_environment_override_is_read_at_run_time(
     migrated: psycopg.Connection, postgres: PostgresResource, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("BENCHMARK_COHORTS_CSV", str(CORPUS / "cohorts_bom.csv"))
-    result = _run(postgres)
-    assert _metadata(result, "validated_benchmark_cohorts")["csv_path"].endswith("cohorts_bom.csv")
+    result = materialize_cohorts(postgres)
+    assert metadata(result, "validated_benchmark_cohorts")["csv_path"].endswith("cohorts_bom.csv")
     assert [r[0] for r in _table(migrated)] == ["good one", "good two"]

@@ -1,4 +1,4 @@
-"""The cohort CSV's header contract and row rules, on the shipped seed and a bad-input corpus."""
+"""The row rules, on the shipped seed, a bad-input corpus and single changed rows."""
 
 import csv
 from pathlib import Path
@@ -7,11 +7,8 @@ import pytest
 
 from benchmark_pipeline.constants import DATA_DIR
 from benchmark_pipeline.lib.cohorts.contract import COLUMNS
-from benchmark_pipeline.lib.cohorts.validation import (
-    CohortCsvError,
-    read_cohort_csv,
-    validate_cohorts,
-)
+from benchmark_pipeline.lib.cohorts.csv_file import read_cohort_csv
+from benchmark_pipeline.lib.cohorts.validation import unverified_reuse_terms, validate_cohorts
 from benchmark_pipeline_tests.support.reference import reference_path
 
 CORPUS = Path(__file__).resolve().parents[2] / "data"
@@ -77,37 +74,166 @@ def test_all_reasons_of_a_row_are_kept(tmp_path: Path) -> None:
     assert len(rejection.reasons) == 3
 
 
-def test_bom_file_reads_like_plain_utf8() -> None:
-    result = validate_cohorts(read_cohort_csv(CORPUS / "cohorts_bom.csv"))
-    assert result.valid["cohort_name"].tolist() == ["good one", "good two"]
-    assert not result.rejections
+TRIALS = [
+    "MAPS MAPP1 Phase 3 (Mitchell et al. 2021)",
+    "MAPS MAPP2 Phase 3 (Mitchell et al. 2023)",
+    "COMPASS COMP360 25mg Phase 2b (Goodwin et al. 2022)",
+    "Johns Hopkins Psilocybin MDD (Davis et al. 2021)",
+    "Imperial College London Psilocybin vs Escitalopram (Carhart-Harris et al. 2021)",
+    "Bogenschutz et al. AUD Psilocybin Phase 2 (2022)",
+    "Murrough et al. Ketamine vs. Midazolam MDD (2013)",
+    "Feder et al. Ketamine PTSD RCT (2014)",
+]
+METAPSY = "Metapsy Pooled Psilocybin Depression (Sypres Collaboration 2025)"
+NATURALISTIC = "Unlimited Sciences Naturalistic Tracking Study (2023)"
 
 
-def test_missing_columns_are_named() -> None:
-    with pytest.raises(CohortCsvError, match="missing column\\(s\\): doi, license"):
-        read_cohort_csv(CORPUS / "cohorts_missing_column.csv")
-
-
-def test_unknown_columns_are_named() -> None:
-    with pytest.raises(CohortCsvError, match="unknown column\\(s\\): 'journal_impact'"):
-        read_cohort_csv(CORPUS / "cohorts_extra_column.csv")
-
-
-def test_missing_file_names_the_path(tmp_path: Path) -> None:
-    missing = tmp_path / "nowhere.csv"
-    with pytest.raises(CohortCsvError, match=str(missing)):
-        read_cohort_csv(missing)
-
-
-def test_seed_rejects_only_what_the_verification_left_unknown() -> None:
+def test_seed_loads_every_verified_cohort_and_rejects_the_survey() -> None:
     result = validate_cohorts(read_cohort_csv(SEED))
     assert result.rows_in == 10
-    assert result.valid["cohort_name"].tolist() == [
-        "Metapsy Pooled Psilocybin Depression (Sypres Collaboration 2025)"
-    ]
-    by_name = {r.cohort_name: " ".join(r.reasons) for r in result.rejections}
-    assert "instrument is empty" in by_name["Unlimited Sciences Naturalistic Tracking Study (2023)"]
-    assert all("data_freely_usable is empty" in reasons for reasons in by_name.values())
+    assert sorted(result.valid["cohort_name"]) == sorted([*TRIALS, METAPSY])
+    (survey,) = result.rejections
+    assert (survey.row, survey.cohort_name) == (8, NATURALISTIC)
+    assert survey.reasons == (
+        "instrument is empty (primary instrument not verified; the table requires one)",
+    )
+
+
+def test_unverified_reuse_terms_stay_empty_and_are_listed() -> None:
+    valid = validate_cohorts(read_cohort_csv(SEED)).valid.set_index("cohort_name")
+    terms = valid.loc[METAPSY, ["data_freely_usable", "license"]].tolist()
+    assert terms == [True, "ODC-By v1.0 (dataset)"]
+    assert valid.loc[TRIALS, "data_freely_usable"].isna().all()
+    unverified = unverified_reuse_terms(valid.reset_index())
+    assert sorted(unverified["cohort_name"]) == sorted(TRIALS)
+    # The paper's access terms were verified, the data's reuse terms were not.
+    carhart = unverified.set_index("cohort_name").loc[TRIALS[4], "license"]
+    assert carhart == "Closed access (Copyright 2021 Massachusetts Medical Society)"
+
+
+def test_reuse_terms_without_their_licence_reject_the_row(tmp_path: Path) -> None:
+    rows = list(csv.DictReader((CORPUS / "cohorts_bom.csv").open(encoding="utf-8-sig")))
+    rows[0]["license"] = ""
+    rows[1] |= {"license": "", "data_freely_usable": ""}
+    result = validate_cohorts(read_cohort_csv(_write(tmp_path, rows)))
+    assert result.valid["cohort_name"].tolist() == ["good two"]
+    assert result.valid["license"].isna().all()
+    (rejection,) = result.rejections
+    assert rejection.reasons[0].startswith("data_freely_usable is given but license is empty")
+
+
+def test_values_postgresql_cannot_hold_reject_only_their_row(tmp_path: Path) -> None:
+    text = (CORPUS / "cohorts_out_of_range.csv").read_text(encoding="utf-8")
+    nul = (
+        text.splitlines()[1].replace("good one", "nul in notes").replace("fictional", "fic\0tional")
+    )
+    path = tmp_path / "limits.csv"
+    path.write_text(text + nul + "\n", encoding="utf-8")
+    result = validate_cohorts(read_cohort_csv(path))
+    assert result.valid["cohort_name"].tolist() == ["good one", "good two"]
+    reasons = {r.cohort_name: r.reasons for r in result.rejections}
+    assert reasons == {
+        "n above the integer range": (
+            "n_participants 3000000000 is outside the integer range -2,147,483,648..2,147,483,647",
+        ),
+        "arm beyond any integer": (
+            "active_arm_n 99999999999999999999 is outside the integer range "
+            "-2,147,483,648..2,147,483,647",
+        ),
+        "nul in notes": ("notes contains a NUL character at position 3",),
+    }
+    assert [r.row for r in result.rejections] == [4, 5, 6]
+
+
+@pytest.mark.parametrize(
+    ("cell", "reason"),
+    [
+        ("nan", "baseline_mean 'nan' is not a finite number"),
+        ("inf", "baseline_mean 'inf' is not a finite number"),
+        ("1e400", "baseline_mean '1e400' is not a finite number"),
+        ("1_000", "baseline_mean '1_000' is not a number"),
+        ("30,5", "baseline_mean '30,5' is not a number"),
+    ],
+)
+def test_numbers_must_be_finite_decimals(tmp_path: Path, cell: str, reason: str) -> None:
+    rows = list(csv.DictReader((CORPUS / "cohorts_bom.csv").open(encoding="utf-8-sig")))
+    rows[0]["baseline_mean"] = cell
+    (rejection,) = validate_cohorts(read_cohort_csv(_write(tmp_path, rows))).rejections
+    assert rejection.reasons == (reason,)
+
+
+@pytest.mark.parametrize(
+    ("change", "reasons"),
+    [
+        (
+            {"instrument": "mixed"},
+            ["baseline_mean given, but instrument 'mixed' has no common scale"],
+        ),
+        ({"change_mean": "-61"}, ["change_mean -61 exceeds the MADRS range width 60"]),
+        ({"active_arm_n": "41"}, ["active_arm_n 41 exceeds n_participants 40"]),
+        ({"followup_days": "0", "followup_weeks": ""}, ["followup_days must be > 0 (got 0)"]),
+        (
+            {"followup_weeks": "", "followup_weeks_min": "2"},
+            ["followup_weeks_min and followup_weeks_max go together"],
+        ),
+        (
+            {"followup_weeks": "", "followup_weeks_min": "4", "followup_weeks_max": "4"},
+            ["followup window 4-4 weeks is not increasing"],
+        ),
+        (
+            {"followup_days": "3"},
+            ["give one follow-up: followup_weeks, followup_days or a weeks window"],
+        ),
+        (
+            {"effect_size_hedges_g": "-0.5", "effect_size": "0.7", "effect_size_kind": "hedges_g"},
+            [
+                "give either effect_size_hedges_g or effect_size, not both",
+                "a Hedges' g belongs in effect_size_hedges_g",
+            ],
+        ),
+        (
+            {"effect_size_hedges_g": "-0.5"},
+            ["effect_size_hedges_g needs effect_size_kind 'hedges_g'"],
+        ),
+        ({"effect_size": "0.7"}, ["effect_size needs effect_size_kind"]),
+        ({"effect_size_kind": "cohens_d"}, ["effect_size_kind given without an effect size"]),
+        ({"nct_id": "NCT123"}, ["nct_id 'NCT123' is not NCT followed by 8 digits"]),
+        (
+            {"doi": "doi:10.5555/test.1"},
+            [
+                "doi 'doi:10.5555/test.1' is not a valid DOI (10.<registrant>/<suffix>)",
+                "doi 'doi:10.5555/test.1' does not match the DOI(s) in source_citation: "
+                "10.5555/test.1",
+            ],
+        ),
+        ({"condition": "OCD"}, ["condition 'OCD' is not in the vocabulary"]),
+        ({"setting": "clinic"}, ["setting 'clinic' is not in the vocabulary"]),
+        (
+            {"effect_size_kind": "odds"},
+            [
+                "effect_size_kind 'odds' is not in the vocabulary",
+                "effect_size_kind given without an effect size",
+            ],
+        ),
+        ({"data_freely_usable": "TRUE"}, []),
+        ({"data_freely_usable": "", "license": ""}, []),
+        ({"doi": "10.5555/TEST.1"}, []),  # DOIs are case-insensitive
+    ],
+)
+def test_each_rule_names_what_it_found(tmp_path: Path, change: dict, reasons: list[str]) -> None:
+    rows = list(csv.DictReader((CORPUS / "cohorts_bom.csv").open(encoding="utf-8-sig")))
+    result = validate_cohorts(read_cohort_csv(_write(tmp_path, [rows[0] | change])))
+    assert [list(r.reasons) for r in result.rejections] == ([reasons] if reasons else [])
+    assert len(result.valid) == (0 if reasons else 1)
+
+
+def _write(tmp_path: Path, rows: list[dict[str, str]]) -> Path:
+    path = tmp_path / "rows.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
 
 
 def _seed_rows() -> list[dict[str, str]]:
