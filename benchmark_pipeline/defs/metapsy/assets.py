@@ -81,7 +81,7 @@ def _read(folder: str) -> DatasetValidation:
 )
 def metapsy_effect_sizes(
     context: dg.AssetExecutionContext, config: MetapsyEffectSizesConfig, postgres: PostgresResource
-) -> dg.MaterializeResult:
+):  # returns dg.MaterializeResult[MetapsyEffectSizes]
     try:
         datasets = tuple(_read(folder) for folder in config.snapshot_dirs)
     except MetapsyFileError as exc:
@@ -150,7 +150,7 @@ def metapsy_effect_sizes(
 )
 def metapsy_pooled_effects(
     context: dg.AssetExecutionContext, metapsy_effect_sizes: MetapsyEffectSizes
-) -> dg.MaterializeResult:
+) -> dg.MaterializeResult[MetapsyPooledEffects]:
     results = tuple(pool_dataset(d) for d in metapsy_effect_sizes.datasets)
     metadata: dict[str, object] = {"pooled": pooled_summary_markdown(results)}
     for p in results:

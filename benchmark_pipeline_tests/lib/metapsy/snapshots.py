@@ -69,3 +69,11 @@ def without_study(study: str) -> Callable[[list[str], list[list[str]]], Table]:
 
 def columns_reversed(header: list[str], rows: list[list[str]]) -> Table:
     return header[::-1], [r[::-1] for r in rows]
+
+
+def without_column(column: str) -> Callable[[list[str], list[list[str]]], Table]:
+    def edit(header: list[str], rows: list[list[str]]) -> Table:
+        j = header.index(column)
+        return header[:j] + header[j + 1 :], [r[:j] + r[j + 1 :] for r in rows]
+
+    return edit
