@@ -79,9 +79,11 @@ def _read(folder: str) -> DatasetValidation:
         "into public.benchmark_study_outcomes in one transaction (key: dataset + row id)."
     ),
 )
+# No return annotation: with a check_spec the asset has two outputs, and Dagster would take
+# ``-> dg.MaterializeResult`` as the type of both (Nothing), refusing the value downstream needs.
 def metapsy_effect_sizes(
     context: dg.AssetExecutionContext, config: MetapsyEffectSizesConfig, postgres: PostgresResource
-):  # returns dg.MaterializeResult[MetapsyEffectSizes]
+):
     try:
         datasets = tuple(_read(folder) for folder in config.snapshot_dirs)
     except MetapsyFileError as exc:
