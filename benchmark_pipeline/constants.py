@@ -13,5 +13,6 @@ SCHEMA_GROUP = "schema"
 TRIALS_GROUP = "trials"
 COHORTS_GROUP = "cohorts"
 BASELINES_GROUP = "baselines"
+METAPSY_GROUP = "metapsy"
 
 OWNERS = ["team:benchmark-data"]

@@ -4,10 +4,12 @@ import dagster as dg
 
 from benchmark_pipeline.constants import COHORTS_GROUP, OWNERS
 from benchmark_pipeline.defs.metadata import check_result
+from benchmark_pipeline.defs.metapsy.assets import MetapsyPooledEffects
 from benchmark_pipeline.defs.schema.assets import benchmark_schema
-from benchmark_pipeline.lib.cohorts.csv_file import CohortCsvError, read_cohort_csv
+from benchmark_pipeline.lib.cohorts.csv_file import CohortCsvError, append_rows, read_cohort_csv
 from benchmark_pipeline.lib.cohorts.load import TABLE, load_cohorts
 from benchmark_pipeline.lib.cohorts.validation import CohortValidation, validate_cohorts
+from benchmark_pipeline.lib.metapsy.cohort_rows import cohort_csv_text, pooled_cohort_rows
 from benchmark_pipeline.lib.postgres.mirror import MassRemovalError
 from benchmark_pipeline.resources import PostgresResource
 
@@ -29,7 +31,8 @@ MIRROR_CHECK = "mirrors_valid_rows"
     owners=OWNERS,
     metadata={"dagster/column_schema": cohort_table_schema()},
     description=(
-        "The verified cohort CSV (data/benchmark_cohorts_seed.csv), checked row by row: a DOI in "
+        "The verified cohort CSV (data/benchmark_cohorts_seed.csv) plus one row per Metapsy "
+        "pooled model recomputed by metapsy_pooled_effects, checked row by row: a DOI in "
         "the citation equal to the doi column, N > 0, unique cohort names, known modality, "
         "condition, setting and instrument, means within the instrument's range, SDs > 0, "
         "percentages 0-100, every value one the table can hold. A row that breaks any rule is "
@@ -40,7 +43,9 @@ MIRROR_CHECK = "mirrors_valid_rows"
     ),
 )
 def validated_benchmark_cohorts(
-    context: dg.AssetExecutionContext, config: CohortCsvConfig
+    context: dg.AssetExecutionContext,
+    config: CohortCsvConfig,
+    metapsy_pooled_effects: MetapsyPooledEffects,
 ) -> dg.MaterializeResult:
     path = resolve_csv_path(config.csv_path)
     try:
@@ -49,7 +54,8 @@ def validated_benchmark_cohorts(
         raise dg.Failure(
             description=str(exc), metadata={"csv_path": str(path), "encoding": config.encoding}
         ) from None
-    result = validate_cohorts(raw)
+    pooled = cohort_csv_text(pooled_cohort_rows(metapsy_pooled_effects.datasets))
+    result = validate_cohorts(append_rows(raw, pooled))
     for rejection in result.rejections[:LOGGED_ROWS]:
         context.log.warning(
             f"row {rejection.row} ({shown(rejection.cohort_name) or 'no name'}) rejected: "
@@ -66,6 +72,8 @@ def validated_benchmark_cohorts(
             "csv_path": str(path),
             "encoding": config.encoding,
             "rows_in": result.rows_in,
+            "csv_rows": len(raw),
+            "metapsy_pooled_rows": len(pooled),
             "rows_valid": len(result.valid),
             "rows_rejected": len(result.rejections),
             "rejected": rejections_markdown(result.rejections),

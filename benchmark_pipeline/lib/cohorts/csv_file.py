@@ -137,3 +137,11 @@ def read_cohort_csv(path: Path, encoding: str = DEFAULT_ENCODING) -> pd.DataFram
         for name, column in zip(header[:width], columns, strict=False)
     }
     return pd.DataFrame(cells, index=rows, dtype=str)[cs.COLUMNS]
+
+
+def append_rows(raw: pd.DataFrame, extra: pd.DataFrame) -> pd.DataFrame:
+    """``extra`` (text cells, ``COLUMNS``) after ``raw``, numbered as if they followed the file's
+    last row, so a rejection names a row no file line already has."""
+    first = (max(raw.index) if len(raw) else 1) + 1
+    extra = extra[cs.COLUMNS].set_axis(range(first, first + len(extra)))
+    return pd.concat([raw, extra.astype(raw.dtypes.to_dict())])

@@ -7,6 +7,9 @@ import dagster as dg
 
 from benchmark_pipeline.defs.cohorts import checks
 from benchmark_pipeline.defs.cohorts.assets import benchmark_cohorts, validated_benchmark_cohorts
+from benchmark_pipeline.defs.metapsy.assets import MetapsyPooledEffects, _read
+from benchmark_pipeline.defs.metapsy.config import PINNED_SNAPSHOTS
+from benchmark_pipeline.lib.metapsy.pooled import pool_dataset
 from benchmark_pipeline.resources import DoiRegistryResource, PostgresResource
 
 CORPUS = Path(__file__).resolve().parents[2] / "data"
@@ -19,6 +22,25 @@ CHECKS = [
 ]
 
 
+def pinned_pooled_effects() -> MetapsyPooledEffects:
+    """The real pooled fits of the pinned snapshots."""
+    return MetapsyPooledEffects(
+        datasets=tuple(pool_dataset(_read(folder)) for folder in PINNED_SNAPSHOTS)
+    )
+
+
+@dg.asset(name="metapsy_pooled_effects", group_name="metapsy")
+def pooled_from_pinned_snapshots() -> MetapsyPooledEffects:
+    """What metapsy_pooled_effects hands on, without loading the study outcomes table first."""
+    return pinned_pooled_effects()
+
+
+@dg.asset(name="metapsy_pooled_effects", group_name="metapsy")
+def no_pooled_effects() -> MetapsyPooledEffects:
+    """No pooled model: the cohort assets see the CSV's rows alone."""
+    return MetapsyPooledEffects(datasets=())
+
+
 def materialize_cohorts(
     postgres: PostgresResource,
     csv_path: Path | None = None,
@@ -27,8 +49,10 @@ def materialize_cohorts(
     allow_mass_removal: bool = False,
     encoding: str | None = None,
     assets: list | None = None,
+    pooled: bool = False,
 ) -> dg.ExecuteInProcessResult:
-    """validated_benchmark_cohorts + benchmark_cohorts + every check (or ``assets``)."""
+    """validated_benchmark_cohorts + benchmark_cohorts + every check (or ``assets``), with the
+    real Metapsy pooled rows when ``pooled``, else the CSV's rows alone."""
     load = {"dry_run": dry_run, "allow_mass_removal": allow_mass_removal}
     ops: dict = {"benchmark_cohorts": {"config": load}}
     read = {"csv_path": str(csv_path)} if csv_path is not None else {}
@@ -37,7 +61,13 @@ def materialize_cohorts(
     if read:
         ops["validated_benchmark_cohorts"] = {"config": read}
     return dg.materialize(
-        assets or [validated_benchmark_cohorts, benchmark_cohorts, *CHECKS],
+        assets
+        or [
+            pooled_from_pinned_snapshots if pooled else no_pooled_effects,
+            validated_benchmark_cohorts,
+            benchmark_cohorts,
+            *CHECKS,
+        ],
         resources={"postgres": postgres, "doi_registry": DoiRegistryResource()},
         instance=dg.DagsterInstance.ephemeral(),
         run_config={"ops": ops},

@@ -10,11 +10,20 @@ import pytest
 from benchmark_pipeline.defs.cohorts.assets import benchmark_cohorts
 from benchmark_pipeline.defs.cohorts.config import DEFAULT_CSV, resolve_csv_path
 from benchmark_pipeline.lib.cohorts.contract import CohortFrame
-from benchmark_pipeline.lib.cohorts.csv_file import read_cohort_csv
+from benchmark_pipeline.lib.cohorts.csv_file import append_rows, read_cohort_csv
 from benchmark_pipeline.lib.cohorts.validation import CohortValidation, validate_cohorts
+from benchmark_pipeline.lib.metapsy.cohort_rows import cohort_csv_text, pooled_cohort_rows
 from benchmark_pipeline.resources import PostgresResource
 
-from .runs import CHECKS, CORPUS, evaluations, failure, materialize_cohorts, metadata
+from .runs import (
+    CHECKS,
+    CORPUS,
+    evaluations,
+    failure,
+    materialize_cohorts,
+    metadata,
+    pinned_pooled_effects,
+)
 
 SQL_TEXT = "O'Brien cohort'); DROP TABLE public.benchmark_cohorts; --"
 
@@ -29,14 +38,16 @@ def _table(conn: psycopg.Connection) -> list[tuple]:
 def test_shipped_csv_loads_and_reloading_changes_nothing(
     migrated: psycopg.Connection, postgres: PostgresResource
 ) -> None:
-    first = materialize_cohorts(postgres)
+    first = materialize_cohorts(postgres, pooled=True)
     assert first.success
-    expected = validate_cohorts(read_cohort_csv(DEFAULT_CSV)).valid
+    pooled = cohort_csv_text(pooled_cohort_rows(pinned_pooled_effects().datasets))
+    expected = validate_cohorts(append_rows(read_cohort_csv(DEFAULT_CSV), pooled)).valid
+    assert len(expected) == 10  # 8 trial cohorts of the CSV and the 2 pooled models
     loaded = _table(migrated)
     assert [r[0] for r in loaded] == sorted(expected["cohort_name"])
     assert metadata(first, "benchmark_cohorts")["inserted"] == len(expected)
 
-    second = materialize_cohorts(postgres)
+    second = materialize_cohorts(postgres, pooled=True)
     meta = metadata(second, "benchmark_cohorts")
     assert (meta["inserted"], meta["updated"], meta["removed"]) == (0, 0, 0)
     assert meta["unchanged"] == len(expected)
@@ -47,20 +58,21 @@ def test_shipped_csv_loads_and_reloading_changes_nothing(
 def test_seed_loads_the_trials_and_metapsy_and_warns_of_unverified_reuse_terms(
     migrated: psycopg.Connection, postgres: PostgresResource
 ) -> None:
-    result = materialize_cohorts(postgres)
+    result = materialize_cohorts(postgres, pooled=True)
     assert result.success
     stored = dict(
         migrated.execute(
             "SELECT cohort_name, data_freely_usable FROM public.benchmark_cohorts"
         ).fetchall()
     )
-    assert len(stored) == 9
+    assert len(stored) == 10
     assert stored["Metapsy Pooled Psilocybin Depression (Sypres Collaboration 2025)"] is True
+    assert stored["Metapsy Pooled MDMA PTSD (Sypres Collaboration 2026)"] is True
     assert sum(usable is None for usable in stored.values()) == 8  # NULL: not verified
     reuse = evaluations(result)["reuse_terms_verified"]
     assert (reuse.passed, reuse.severity) == (False, dg.AssetCheckSeverity.WARN)
     assert reuse.metadata["rows_unverified"].value == 8
-    assert "8 of 9 valid row(s) load with reuse terms not verified" in reuse.description
+    assert "8 of 10 valid row(s) load with reuse terms not verified" in reuse.description
     assert "MAPS MAPP1 Phase 3 (Mitchell et al. 2021)" in reuse.description
     assert "Closed access (Copyright 2021 Massachusetts Medical Society)" in (
         reuse.metadata["unverified"].value

@@ -8,6 +8,7 @@ import httpx
 from benchmark_pipeline.defs.cohorts import checks
 from benchmark_pipeline.defs.cohorts.assets import validated_benchmark_cohorts
 from benchmark_pipeline.resources import DoiRegistryResource
+from benchmark_pipeline_tests.defs.cohorts.runs import no_pooled_effects
 
 CORPUS = Path(__file__).resolve().parents[2] / "data"
 MATCHING = "A made-up trial for tests"
@@ -35,7 +36,7 @@ class FakeDoiRegistry(DoiRegistryResource):
 
 def _evaluate(enabled: bool, registry: DoiRegistryResource) -> dg.AssetCheckEvaluation:
     result = dg.materialize(
-        [validated_benchmark_cohorts, checks.doi_matches_citation],
+        [no_pooled_effects, validated_benchmark_cohorts, checks.doi_matches_citation],
         resources={"doi_registry": registry},
         instance=dg.DagsterInstance.ephemeral(),
         run_config={

@@ -7,8 +7,10 @@ import pytest
 
 from benchmark_pipeline.constants import DATA_DIR
 from benchmark_pipeline.lib.cohorts.contract import COLUMNS
-from benchmark_pipeline.lib.cohorts.csv_file import read_cohort_csv
+from benchmark_pipeline.lib.cohorts.csv_file import append_rows, read_cohort_csv
 from benchmark_pipeline.lib.cohorts.validation import unverified_reuse_terms, validate_cohorts
+from benchmark_pipeline.lib.metapsy.cohort_rows import cohort_csv_text, pooled_cohort_rows
+from benchmark_pipeline_tests.defs.cohorts.runs import pinned_pooled_effects
 from benchmark_pipeline_tests.support.reference import reference_path
 
 CORPUS = Path(__file__).resolve().parents[2] / "data"
@@ -85,13 +87,19 @@ TRIALS = [
     "Feder et al. Ketamine PTSD RCT (2014)",
 ]
 METAPSY = "Metapsy Pooled Psilocybin Depression (Sypres Collaboration 2025)"
+METAPSY_MDMA = "Metapsy Pooled MDMA PTSD (Sypres Collaboration 2026)"
 NATURALISTIC = "Unlimited Sciences Naturalistic Tracking Study (2023)"
+
+
+def _seed_with_pooled_rows():
+    pooled = cohort_csv_text(pooled_cohort_rows(pinned_pooled_effects().datasets))
+    return append_rows(read_cohort_csv(SEED), pooled)
 
 
 def test_seed_loads_every_verified_cohort_and_rejects_the_survey() -> None:
     result = validate_cohorts(read_cohort_csv(SEED))
-    assert result.rows_in == 10
-    assert sorted(result.valid["cohort_name"]) == sorted([*TRIALS, METAPSY])
+    assert result.rows_in == 9
+    assert sorted(result.valid["cohort_name"]) == sorted(TRIALS)
     (survey,) = result.rejections
     assert (survey.row, survey.cohort_name) == (8, NATURALISTIC)
     assert survey.reasons == (
@@ -99,10 +107,18 @@ def test_seed_loads_every_verified_cohort_and_rejects_the_survey() -> None:
     )
 
 
+def test_pooled_rows_follow_the_file_and_load_with_the_trials() -> None:
+    result = validate_cohorts(_seed_with_pooled_rows())
+    assert sorted(result.valid["cohort_name"]) == sorted([*TRIALS, METAPSY, METAPSY_MDMA])
+    (survey,) = result.rejections
+    assert (survey.row, survey.cohort_name) == (8, NATURALISTIC)
+
+
 def test_unverified_reuse_terms_stay_empty_and_are_listed() -> None:
-    valid = validate_cohorts(read_cohort_csv(SEED)).valid.set_index("cohort_name")
-    terms = valid.loc[METAPSY, ["data_freely_usable", "license"]].tolist()
-    assert terms == [True, "ODC-By v1.0 (dataset)"]
+    valid = validate_cohorts(_seed_with_pooled_rows()).valid.set_index("cohort_name")
+    for pooled in (METAPSY, METAPSY_MDMA):
+        terms = valid.loc[pooled, ["data_freely_usable", "license"]].tolist()
+        assert terms == [True, "ODC-By 1.0 (Open Data Commons Attribution License v1.0; dataset)"]
     assert valid.loc[TRIALS, "data_freely_usable"].isna().all()
     unverified = unverified_reuse_terms(valid.reset_index())
     assert sorted(unverified["cohort_name"]) == sorted(TRIALS)
@@ -246,7 +262,13 @@ def test_seed_keeps_the_verified_text_and_values() -> None:
         for r in csv.DictReader(reference_path("cohorts", "verified_cohort_facts.csv").open())
     }
     seed = _seed_rows()
-    assert len(seed) == len(verified) == 10
+    assert (len(seed), len(verified)) == (9, 10)
+    # The one verified fact not in the seed is the hand-entered pooled value of an older
+    # Metapsy release, replaced by the pooled models recomputed from the datasets.
+    seeded = {row["nct_id"] or row["source_citation"] for row in seed}
+    (replaced,) = [fact for key, fact in verified.items() if key not in seeded]
+    assert replaced["cohort_name"].startswith("Metapsy Pooled Psilocybin Depression")
+    assert replaced["effect_size_hedges_g"] == "-0.91"
     for row in seed:
         fact = verified[row["nct_id"] or row["source_citation"]]
         for column in ("source_citation", "modality", "notes", "license", "data_freely_usable"):
@@ -272,9 +294,7 @@ def test_seed_follows_the_conventions() -> None:
     assert rows["Imperial College London Psilocybin vs Escitalopram"]["change_sd"] == ""
     assert rows["Feder et al. Ketamine PTSD RCT"]["instrument"] == "IES-R"
     assert rows["Feder et al. Ketamine PTSD RCT"]["followup_days"] == "1"
-    assert rows["Metapsy Pooled Psilocybin Depression"]["n_participants"] == "711"
-    assert [r["cohort_name"] for r in rows.values() if r["effect_size_hedges_g"]] == [
-        "Metapsy Pooled Psilocybin Depression (Sypres Collaboration 2025)"
-    ]
+    # Hedges' g only where a source reports it; the pooled g are recomputed, not typed.
+    assert [r["cohort_name"] for r in rows.values() if r["effect_size_hedges_g"]] == []
     naturalistic = rows["Unlimited Sciences Naturalistic Tracking Study"]
     assert (naturalistic["followup_weeks_min"], naturalistic["followup_weeks_max"]) == ("2", "4")
