@@ -5,7 +5,8 @@ import pytest
 
 from benchmark_pipeline.constants import DATA_DIR
 from benchmark_pipeline.lib.cohorts.contract import COLUMNS
-from benchmark_pipeline.lib.cohorts.validation import read_cohort_csv, validate_cohorts
+from benchmark_pipeline.lib.cohorts.csv_file import read_cohort_csv
+from benchmark_pipeline.lib.cohorts.validation import validate_cohorts
 from benchmark_pipeline.lib.metapsy.cohort_rows import (
     COHORT_LABELS,
     cohort_csv_text,
