@@ -1,18 +1,22 @@
-"""Python values made ready for a binary COPY, checked strictly against each column's type.
+"""A frame COPYed into a table, every value checked strictly against its column's type first.
 
 Binary COPY is psycopg's fastest path, but its dumpers trust the caller: an int too large for
 ``integer`` wraps around and any object becomes a ``boolean`` by truthiness. So every value is
 checked here first, and one that does not fit its column stops the load with its column, row
-and value named, instead of arriving as a different number.
+and value named, instead of arriving as a different number. ``copy_frame`` is the one way a
+load writes rows, into a staging table or straight into an empty target.
 """
 
 import datetime as dt
 import math
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from itertools import chain
 
+import pandas as pd
+import psycopg
+from psycopg import sql
 from psycopg.adapt import Dumper
 from psycopg.pq import Format
 
@@ -154,3 +158,65 @@ class TextArrayBinaryDumper(Dumper):
 
 def _element(data: bytes) -> bytes:
     return len(data).to_bytes(4, "big") + data
+
+
+# Exact types that ``cell`` passes through unchanged (a list only as an equal copy). Nearly
+# every cell of a frame is one of them, and skipping the call for them halves the time of
+# encoding a large frame.
+_AS_IS = frozenset({str, int, bool, dt.date, dt.datetime, type(None), list})
+
+
+def _column_cells(values: list[object]) -> list[object]:
+    """``cell`` over one column, calling it only for values it would change."""
+    as_is = _AS_IS
+    return [v if type(v) in as_is else cell(v) for v in values]
+
+
+def cell(value: object) -> object:
+    """pandas' missing markers become NULL; numpy scalars become Python ones.
+
+    A whole float becomes an int: pandas stores an integer column with gaps as float, and
+    PostgreSQL's integer input refuses "1.0" (numeric columns take "1" just as well).
+    """
+    if isinstance(value, list | tuple):
+        return list(value)
+    if hasattr(value, "tolist") and not isinstance(value, str):
+        value = value.tolist()
+        if isinstance(value, list):
+            return value
+    if value is None or pd.isna(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def copy_frame(
+    conn: psycopg.Connection, target: sql.Identifier, frame: pd.DataFrame, columns: Sequence[str]
+) -> int:
+    """COPY ``frame[columns]`` into the table ``target``; return the number of rows written.
+
+    Values are typed by ``target``'s own columns: binary COPY when every column type has a
+    strict check above (``StagingValueError`` before anything is sent otherwise), else text COPY,
+    where the server parses and refuses. Columns not named take their defaults.
+    """
+    cols = sql.SQL(", ").join(map(sql.Identifier, columns))
+    described = conn.execute(sql.SQL("SELECT {} FROM {} LIMIT 0").format(cols, target))
+    oids = [c.type_code for c in described.description]
+    selected = frame[list(columns)]
+    # Column by column: Series.tolist() is far cheaper than itertuples() over extension arrays.
+    values = [_column_cells(selected.iloc[:, i].tolist()) for i in range(selected.shape[1])]
+    binary = supports(oids)
+    cursor = conn.cursor()
+    if binary:
+        values = [column_values(c, o, v) for c, o, v in zip(columns, oids, values, strict=True)]
+        statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(target, cols)
+        cursor.adapters.register_dumper(list, TextArrayBinaryDumper)
+    else:
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(target, cols)
+    with cursor.copy(statement) as copy:
+        if binary:
+            copy.set_types(oids)
+        for row in zip(*values, strict=True):
+            copy.write_row(row)
+    return len(selected)
