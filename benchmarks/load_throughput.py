@@ -24,9 +24,7 @@ import psycopg
 from psycopg import sql
 from psycopg.copy import Copy, FileWriter
 
-from benchmark_pipeline.lib.postgres.staged_upsert import (
-    _cell,  # the loader's own conversion: same values
-)
+from benchmark_pipeline.lib.postgres.binary_copy import cell  # the loader's own conversion
 from benchmark_pipeline.lib.trials.load import LOADED_COLUMNS, TRIALS_TABLE, load_trials
 from benchmark_pipeline.lib.trials.records import TABLE_COLUMNS, build_trials
 from benchmark_pipeline.resources import PostgresResource
@@ -65,7 +63,7 @@ def subset(frame: pd.DataFrame, count: int) -> pd.DataFrame:
 def python_rows(frame: pd.DataFrame) -> list[list[object]]:
     """The frame as the values the loader stages (``LOADED_COLUMNS``, missing_since NULL)."""
     staged = frame.assign(missing_since=None)[LOADED_COLUMNS]
-    return [[_cell(v) for v in row] for row in staged.itertuples(index=False, name=None)]
+    return [[cell(v) for v in row] for row in staged.itertuples(index=False, name=None)]
 
 
 def copy_text(conn: psycopg.Connection, rows: list[list[object]]) -> bytes:

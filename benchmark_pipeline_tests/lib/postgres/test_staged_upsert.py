@@ -46,7 +46,7 @@ def _frame(**changes) -> pd.DataFrame:
             "n": [1, np.nan, 3],  # pandas stores an integer column with a gap as float
             "x": [22.8, -0.91, None],
             "tags": [["psilocybin", "mdma"], [], None],
-            "names": [['é, "quoted" {braces}', None], ["a b"], []],
+            "names": [['é, "quoted" {braces}', None], ["a b"], [None]],
             "d": [date(2024, 12, 1), None, date(2001, 1, 31)],
             "flag": [True, False, None],
         }
@@ -103,7 +103,7 @@ EXPECTED = [
         True,
     ),
     ("b", None, Decimal("-0.91"), [], ["a b"], None, False),
-    ("c", 3, None, None, [], date(2001, 1, 31), None),
+    ("c", 3, None, None, [None], date(2001, 1, 31), None),
 ]
 
 
@@ -208,4 +208,15 @@ def test_a_dry_run_leaves_the_table_exactly_as_it_was(probe, populated):
         )
         assert table_row_count(probe, TABLE) == (4 if populated else 3)
     assert counts.inserted == (1 if populated else 3)
+    assert _exact(probe) == before
+
+
+@pytest.mark.parametrize("populated", [False, True], ids=["empty-copy", "staged-merge"])
+def test_a_key_twice_in_the_input_fails_the_load(probe, populated):
+    if populated:
+        _load(probe, _frame(k=["x", "y", "z"]))
+    before = _exact(probe)
+    # The COPY into the table or the MERGE's insert refuses it; the error comes back whole.
+    with pytest.raises(psycopg.errors.UniqueViolation, match="load_probe_pkey"):
+        _load(probe, _frame(k=["a", "b", "a"]))
     assert _exact(probe) == before
