@@ -11,17 +11,8 @@ import pytest
 
 from benchmark_pipeline.lib.postgres.staged_upsert import upsert_frame
 
-TABLE = "public.lock_probe"
+TABLE = "public.kv_probe"
 BOUND_S = 10
-
-
-@pytest.fixture
-def probe(conn: psycopg.Connection) -> psycopg.Connection:
-    conn.execute(
-        "CREATE TABLE public.lock_probe (k text PRIMARY KEY, v integer,"
-        " updated_at timestamptz NOT NULL DEFAULT now())"
-    )
-    return conn
 
 
 def _other(database_url: str, **settings: str) -> psycopg.Connection:
@@ -54,10 +45,10 @@ FRAME = pd.DataFrame({"k": ["a", "b", "c"], "v": [1, 2, 3]})
 
 
 @pytest.mark.parametrize("populated", [False, True], ids=["empty-copy", "staged-merge"])
-def test_a_second_writer_waits_until_the_first_commits(probe, database_url, populated):
+def test_a_second_writer_waits_until_the_first_commits(kv_probe, database_url, populated):
     if populated:
-        with probe.transaction():
-            _load(probe, FRAME.iloc[:1])
+        with kv_probe.transaction():
+            _load(kv_probe, FRAME.iloc[:1])
     result: dict[str, object] = {}
     with _other(database_url) as second:
 
@@ -68,17 +59,17 @@ def test_a_second_writer_waits_until_the_first_commits(probe, database_url, popu
             except Exception as exc:  # handed to the test thread below
                 result["error"] = exc
 
-        with probe.transaction():
-            first = _load(probe, FRAME)
+        with kv_probe.transaction():
+            first = _load(kv_probe, FRAME)
             writer = threading.Thread(target=write, daemon=True)
             writer.start()
             deadline = time.monotonic() + BOUND_S
-            while not (waits := _waits_for(probe, second.info.backend_pid)):
+            while not (waits := _waits_for(kv_probe, second.info.backend_pid)):
                 assert writer.is_alive(), result
                 assert time.monotonic() < deadline, "the second writer never waited"
                 time.sleep(0.02)
             # On the table itself, not on a row or a key the first writer holds.
-            assert waits == ["relation:lock_probe"]
+            assert waits == ["relation:kv_probe"]
             time.sleep(0.2)
             assert writer.is_alive() and not result  # still waiting while the first is open
         writer.join(BOUND_S)
@@ -94,19 +85,19 @@ def test_a_second_writer_waits_until_the_first_commits(probe, database_url, popu
     )
 
 
-def test_a_second_writer_gives_up_at_its_timeout(probe, database_url):
-    with _other(database_url, lock_timeout="200ms") as second, probe.transaction():
-        _load(probe, FRAME)
+def test_a_second_writer_gives_up_at_its_timeout(kv_probe, database_url):
+    with _other(database_url, lock_timeout="200ms") as second, kv_probe.transaction():
+        _load(kv_probe, FRAME)
         with pytest.raises(psycopg.errors.LockNotAvailable), second.transaction():
             _load(second, FRAME)
-    assert probe.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0] == 3
+    assert kv_probe.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0] == 3
 
 
-def test_readers_and_row_lockers_do_not_wait_for_an_unchanged_load(probe, database_url):
-    with probe.transaction():
-        _load(probe, FRAME)
-    with _other(database_url, lock_timeout="500ms") as reader, probe.transaction():
-        counts = _load(probe, FRAME)
+def test_readers_and_row_lockers_do_not_wait_for_an_unchanged_load(kv_probe, database_url):
+    with kv_probe.transaction():
+        _load(kv_probe, FRAME)
+    with _other(database_url, lock_timeout="500ms") as reader, kv_probe.transaction():
+        counts = _load(kv_probe, FRAME)
         assert counts.unchanged == 3
         # MERGE locked no row it left unchanged, so even FOR UPDATE gets every row at once.
         assert reader.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0] == 3

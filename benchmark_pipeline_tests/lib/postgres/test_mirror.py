@@ -1,22 +1,12 @@
 """A mirrored table: upsert, delete what is gone, and refuse to empty or mostly empty it."""
 
 import pandas as pd
-import psycopg
 import pytest
 
 from benchmark_pipeline.lib.postgres.mirror import MassRemovalError, mirror_frame
 
-TABLE = "public.mirror_probe"
+TABLE = "public.kv_probe"
 COLUMNS = ["k", "v"]
-
-
-@pytest.fixture
-def probe(conn: psycopg.Connection) -> psycopg.Connection:
-    conn.execute(
-        "CREATE TABLE public.mirror_probe (k text PRIMARY KEY, v integer,"
-        " updated_at timestamptz NOT NULL DEFAULT now())"
-    )
-    return conn
 
 
 def _frame(*keys: str, v: int = 1) -> pd.DataFrame:
@@ -36,11 +26,11 @@ def _counts(counts) -> tuple[int, int, int, int, int]:
     return counts.staged, counts.inserted, counts.updated, counts.unchanged, counts.removed
 
 
-def test_first_mirror_into_an_empty_table_then_changes_and_removals(probe):
-    assert _counts(_mirror(probe, _frame("a", "b", "c", "d"))) == (4, 4, 0, 0, 0)
+def test_first_mirror_into_an_empty_table_then_changes_and_removals(kv_probe):
+    assert _counts(_mirror(kv_probe, _frame("a", "b", "c", "d"))) == (4, 4, 0, 0, 0)
     changed = pd.DataFrame({"k": ["a", "b", "c", "e"], "v": [1, 2, 1, 1]})
-    assert _counts(_mirror(probe, changed)) == (4, 1, 1, 2, 1)
-    assert probe.execute(f"SELECT k, v FROM {TABLE} ORDER BY k").fetchall() == [
+    assert _counts(_mirror(kv_probe, changed)) == (4, 1, 1, 2, 1)
+    assert kv_probe.execute(f"SELECT k, v FROM {TABLE} ORDER BY k").fetchall() == [
         ("a", 1),
         ("b", 2),
         ("c", 1),
@@ -48,18 +38,18 @@ def test_first_mirror_into_an_empty_table_then_changes_and_removals(probe):
     ]
 
 
-def test_removing_most_rows_is_refused_before_anything_is_written(probe):
-    _mirror(probe, _frame("a", "b", "c", "d"))
-    before = _rows(probe)
+def test_removing_most_rows_is_refused_before_anything_is_written(kv_probe):
+    _mirror(kv_probe, _frame("a", "b", "c", "d"))
+    before = _rows(kv_probe)
     with pytest.raises(MassRemovalError, match="refusing to remove 3 of the 4 rows"):
-        _mirror(probe, _frame("a", v=2))
-    assert _rows(probe) == before
-    assert _counts(_mirror(probe, _frame("a", v=2), allow_mass_removal=True)) == (1, 0, 1, 0, 3)
+        _mirror(kv_probe, _frame("a", v=2))
+    assert _rows(kv_probe) == before
+    assert _counts(_mirror(kv_probe, _frame("a", v=2), allow_mass_removal=True)) == (1, 0, 1, 0, 3)
 
 
-def test_an_empty_input_never_empties_the_table_even_when_allowed(probe):
-    _mirror(probe, _frame("a", "b"))
-    before = _rows(probe)
+def test_an_empty_input_never_empties_the_table_even_when_allowed(kv_probe):
+    _mirror(kv_probe, _frame("a", "b"))
+    before = _rows(kv_probe)
     with pytest.raises(MassRemovalError, match="refusing to empty"):
-        _mirror(probe, _frame(), allow_mass_removal=True)
-    assert _rows(probe) == before
+        _mirror(kv_probe, _frame(), allow_mass_removal=True)
+    assert _rows(kv_probe) == before
