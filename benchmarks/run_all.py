@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="1.6k and 100k rows only; the sleeping old approach measured at 1.6k only",
+        help="1.6k and 100k rows only",
     )
     parser.add_argument(
         "--only", choices=list(BENCHMARKS), action="append", help="run only these (repeatable)"

@@ -2,7 +2,8 @@
 and refuse a load that would empty the table or remove most of it unless one run allows it.
 
 Call ``mirror_frame`` inside the caller's transaction (each ``lib/<domain>/load.py`` opens it,
-rolled back on a dry run); a refused load raises before anything is written.
+rolled back on a dry run); a refused load raises before anything is written. The load locks the
+table first (``lock_for_load``), so the counts and the refusal hold until it commits.
 """
 
 from collections.abc import Sequence
@@ -13,7 +14,10 @@ import psycopg
 from psycopg import sql
 
 from benchmark_pipeline.lib.postgres.staged_upsert import (
+    copy_into_empty,
     delete_not_in_stage,
+    key_match,
+    lock_for_load,
     stage_frame,
     table_row_count,
     upsert_from_stage,
@@ -41,10 +45,9 @@ class MirrorCounts:
 def _would_remove(
     conn: psycopg.Connection, table: str, stage: sql.Identifier, key: Sequence[str]
 ) -> int:
-    match = sql.SQL(" AND ").join(sql.SQL("s.{0} = t.{0}").format(sql.Identifier(c)) for c in key)
     query = sql.SQL(
-        "SELECT count(*) FROM {} AS t WHERE NOT EXISTS (SELECT 1 FROM {} AS s WHERE {})"
-    ).format(sql.Identifier(*table.split(".")), stage, match)
+        "SELECT count(*) FROM {} AS t WHERE NOT EXISTS (SELECT FROM {} AS s WHERE {})"
+    ).format(sql.Identifier(*table.split(".")), stage, key_match(key))
     return conn.execute(query).fetchone()[0]
 
 
@@ -83,9 +86,14 @@ def mirror_frame(
     """Make ``table`` hold exactly the rows of ``frame[columns]``, keyed by ``key``.
 
     Raises ``MassRemovalError`` (before writing) when the load would remove every row, or more
-    than half of them without ``allow_mass_removal``.
+    than half of them without ``allow_mass_removal``. An empty table gets the frame in one
+    checked COPY (``copy_into_empty``): nothing to remove, nothing to compare.
     """
+    lock_for_load(conn, table)
     rows_before = table_row_count(conn, table)
+    if rows_before == 0:
+        counts = copy_into_empty(conn, table, frame, columns)
+        return MirrorCounts(staged=counts.staged, inserted=counts.inserted, updated=0, removed=0)
     stage = stage_frame(conn, table, frame, columns)
     removing = _would_remove(conn, table, stage, key)
     refusal = removal_refusal(table, rows_before, len(frame), removing, allow_mass_removal)

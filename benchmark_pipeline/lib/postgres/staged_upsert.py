@@ -1,11 +1,16 @@
-"""Loading a frame into a table: COPY into a staging table, then one set-based upsert.
+"""Loading a frame into a table: lock it, then one COPY straight in when it is empty, otherwise
+COPY into a staging table and one ``MERGE`` that writes only the rows that change.
 
 The caller owns the transaction: ``with conn.transaction(force_rollback=dry_run):`` around
-``stage_frame`` + ``upsert_from_stage`` (+ ``delete_not_in_stage``) makes a load all-or-nothing
-and a dry run a full rehearsal that leaves nothing behind.
+``upsert_frame`` (or ``stage_frame`` + ``upsert_from_stage`` + ``delete_not_in_stage``) makes a
+load all-or-nothing and a dry run a full rehearsal that leaves nothing behind.
+
+``MERGE`` has no answer to a concurrent insert of the same key (``ON CONFLICT`` has), so every
+load first takes ``SHARE ROW EXCLUSIVE`` on its table: readers go on, a second writer waits for
+the commit (bounded by the statement timeout). Unlike ``ON CONFLICT``, ``MERGE`` neither locks
+nor rewrites a row whose content is unchanged, so an unchanged re-run writes next to nothing.
 """
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,6 +19,9 @@ import psycopg
 from psycopg import sql
 
 from benchmark_pipeline.lib.postgres import binary_copy
+
+# ``MERGE ... RETURNING merge_action()`` exists from PostgreSQL 17; 15 and 16 count otherwise.
+MERGE_RETURNING_SINCE = 170000
 
 
 @dataclass(frozen=True)
@@ -27,35 +35,28 @@ class UpsertCounts:
         return self.staged - self.inserted - self.updated
 
 
-# Exact types that ``_cell`` passes through unchanged (a list only as an equal copy). Nearly
-# every cell of a frame is one of them, and skipping the call for them halves the time of
-# staging a large frame.
-_AS_IS = frozenset({str, int, bool, dt.date, dt.datetime, type(None), list})
+def _table(table: str) -> sql.Identifier:
+    return sql.Identifier(*table.split("."))
 
 
-def _column_cells(values: list[object]) -> list[object]:
-    """``_cell`` over one column, calling it only for values it would change."""
-    as_is = _AS_IS
-    return [v if type(v) in as_is else _cell(v) for v in values]
+def _names(names: Sequence[str], prefix: str = "") -> sql.Composed:
+    return sql.SQL(", ").join(sql.SQL(prefix) + sql.Identifier(c) for c in names)
 
 
-def _cell(value: object) -> object:
-    """pandas' missing markers become NULL; numpy scalars become Python ones.
+def key_match(key: Sequence[str]) -> sql.Composed:
+    """``t.k1 = s.k1 AND ...``: a target row ``t`` and a staged row ``s`` with the same key."""
+    return sql.SQL(" AND ").join(sql.SQL("t.{0} = s.{0}").format(sql.Identifier(c)) for c in key)
 
-    A whole float becomes an int: pandas stores an integer column with gaps as float, and
-    PostgreSQL's integer input refuses "1.0" (numeric columns take "1" just as well).
-    """
-    if isinstance(value, list | tuple):
-        return list(value)
-    if hasattr(value, "tolist") and not isinstance(value, str):
-        value = value.tolist()
-        if isinstance(value, list):
-            return value
-    if value is None or pd.isna(value):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+
+def lock_for_load(conn: psycopg.Connection, table: str) -> None:
+    """Take ``SHARE ROW EXCLUSIVE`` on ``table`` until the transaction ends: plain reads and
+    ``SELECT ... FOR UPDATE`` go on, any other writer (another load too) waits."""
+    conn.execute(sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(_table(table)))
+
+
+def table_is_empty(conn: psycopg.Connection, table: str) -> bool:
+    query = sql.SQL("SELECT NOT EXISTS (SELECT FROM {})").format(_table(table))
+    return conn.execute(query).fetchone()[0]
 
 
 def stage_frame(
@@ -67,40 +68,57 @@ def stage_frame(
     fails here, inside the caller's transaction.
     """
     stage = sql.Identifier(f"stage_{table.replace('.', '_')}")
-    cols = sql.SQL(", ").join(map(sql.Identifier, columns))
     conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(stage))
     conn.execute(
         sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA").format(
-            stage, cols, sql.Identifier(*table.split("."))
+            stage, _names(columns), _table(table)
         )
     )
-    oids = [
-        c.type_code
-        for c in conn.execute(sql.SQL("SELECT * FROM {} LIMIT 0").format(stage)).description
-    ]
-    selected = frame[list(columns)]
-    # Column by column: Series.tolist() is far cheaper than itertuples() over extension arrays.
-    values = [_column_cells(selected.iloc[:, i].tolist()) for i in range(selected.shape[1])]
-    binary = binary_copy.supports(oids)
-    if binary:
-        # Binary COPY typed by the staging table's own columns is psycopg's fastest path;
-        # copy_values checks every value first, since binary dumpers do not.
-        values = [
-            binary_copy.column_values(c, o, v)
-            for c, o, v in zip(columns, oids, values, strict=True)
-        ]
-        copy_sql = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(stage, cols)
-    else:
-        copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(stage, cols)
-    cursor = conn.cursor()
-    if binary:
-        cursor.adapters.register_dumper(list, binary_copy.TextArrayBinaryDumper)
-    with cursor.copy(copy_sql) as copy:
-        if binary:
-            copy.set_types(oids)
-        for row in zip(*values, strict=True):
-            copy.write_row(row)
+    binary_copy.copy_frame(conn, stage, frame, columns)
     return stage
+
+
+def copy_into_empty(
+    conn: psycopg.Connection, table: str, frame: pd.DataFrame, columns: Sequence[str]
+) -> UpsertCounts:
+    """The empty-table fast path: one checked COPY of ``frame[columns]`` straight into ``table``.
+
+    Same values, checks and defaults as staging + ``MERGE`` (every row is new), written once
+    instead of twice. Call it only with ``table`` locked (``lock_for_load``) and empty.
+    """
+    copied = binary_copy.copy_frame(conn, _table(table), frame, columns)
+    return UpsertCounts(staged=copied, inserted=copied, updated=0)
+
+
+def _merge(
+    table: str, stage: sql.Identifier, key: Sequence[str], columns: Sequence[str], touch: str | None
+) -> sql.Composed:
+    """``MERGE`` of ``stage`` into ``table``: insert new keys, update rows whose content differs."""
+    value_cols = [c for c in columns if c not in key]
+    when_matched = sql.SQL("")
+    if value_cols:
+        assignments = [sql.SQL("{0} = s.{0}").format(sql.Identifier(c)) for c in value_cols]
+        if touch:
+            assignments.append(sql.SQL("{} = now()").format(sql.Identifier(touch)))
+        # ROW(...) so that one value column compares the same way as several.
+        when_matched = sql.SQL(
+            "WHEN MATCHED AND ROW({current}) IS DISTINCT FROM ROW({incoming}) THEN UPDATE SET {set}"
+        ).format(
+            current=_names(value_cols, "t."),
+            incoming=_names(value_cols, "s."),
+            set=sql.SQL(", ").join(assignments),
+        )
+    return sql.SQL(
+        "MERGE INTO {target} AS t USING {stage} AS s ON {on} {when_matched}"
+        " WHEN NOT MATCHED THEN INSERT ({cols}) VALUES ({values})"
+    ).format(
+        target=_table(table),
+        stage=stage,
+        on=key_match(key),
+        when_matched=when_matched,
+        cols=_names(columns),
+        values=_names(columns, "s."),
+    )
 
 
 def upsert_from_stage(
@@ -111,63 +129,78 @@ def upsert_from_stage(
     key: Sequence[str],
     columns: Sequence[str],
     touch: str | None = "updated_at",
+    server_version_num: int | None = None,
 ) -> UpsertCounts:
-    """Insert new keys, update rows whose content differs, leave identical rows untouched.
+    """Insert new keys, update rows whose content differs, leave identical rows untouched
+    (neither rewritten nor locked); return exact counts. Takes ``lock_for_load`` first.
 
     ``touch`` names a timestamp column set to now() only on rows that really changed.
+    ``server_version_num`` picks the counting form as for that server (default: the connected
+    one's): ``RETURNING merge_action()`` from 17, the row count of ``MERGE`` before that.
     """
-    target = sql.Identifier(*table.split("."))
-    value_cols = [c for c in columns if c not in key]
-    ident = lambda names: sql.SQL(", ").join(map(sql.Identifier, names))  # noqa: E731
-    assignments = [
-        sql.SQL("{} = EXCLUDED.{}").format(sql.Identifier(c), sql.Identifier(c)) for c in value_cols
-    ]
-    if touch:
-        assignments.append(sql.SQL("{} = now()").format(sql.Identifier(touch)))
-    current = sql.SQL(", ").join(sql.SQL("t.{}").format(sql.Identifier(c)) for c in value_cols)
-    incoming = sql.SQL(", ").join(
-        sql.SQL("EXCLUDED.{}").format(sql.Identifier(c)) for c in value_cols
+    lock_for_load(conn, table)
+    merge = _merge(table, stage, key, columns, touch)
+    staged = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(stage)).fetchone()[0]
+    if (server_version_num or conn.info.server_version) >= MERGE_RETURNING_SINCE:
+        query = sql.SQL(
+            "WITH merged AS ({merge} RETURNING merge_action() AS action)"
+            " SELECT count(*) FILTER (WHERE action = 'INSERT'),"
+            " count(*) FILTER (WHERE action = 'UPDATE') FROM merged"
+        ).format(merge=merge)
+        inserted, updated = conn.execute(query).fetchone()
+        return UpsertCounts(staged=staged, inserted=inserted, updated=updated)
+    # PostgreSQL 15/16: the staged keys already in the table, counted under the lock (no other
+    # writer can add or remove one before the MERGE), are the rows not inserted; MERGE's row
+    # count is inserted + updated, since a matched row whose content is unchanged is skipped.
+    matched_query = sql.SQL(
+        "SELECT count(*) FROM {stage} AS s WHERE EXISTS (SELECT FROM {target} AS t WHERE {on})"
+    ).format(stage=stage, target=_table(table), on=key_match(key))
+    matched = conn.execute(matched_query).fetchone()[0]
+    inserted = staged - matched
+    changed = conn.execute(merge).rowcount
+    return UpsertCounts(staged=staged, inserted=inserted, updated=changed - inserted)
+
+
+def upsert_frame(
+    conn: psycopg.Connection,
+    table: str,
+    frame: pd.DataFrame,
+    *,
+    key: Sequence[str],
+    columns: Sequence[str],
+    touch: str | None = "updated_at",
+    server_version_num: int | None = None,
+) -> UpsertCounts:
+    """Load ``frame[columns]`` into ``table`` keyed by ``key``, inside the caller's transaction.
+
+    Locks the table (``lock_for_load``); an empty table gets one checked COPY straight in
+    (``copy_into_empty``), any other is staged and merged (``upsert_from_stage``). Either way
+    the same values and defaults land and the counts are exact.
+    """
+    lock_for_load(conn, table)
+    if table_is_empty(conn, table):
+        return copy_into_empty(conn, table, frame, columns)
+    stage = stage_frame(conn, table, frame, columns)
+    return upsert_from_stage(
+        conn,
+        table,
+        stage,
+        key=key,
+        columns=columns,
+        touch=touch,
+        server_version_num=server_version_num,
     )
-    query = sql.SQL(
-        """
-        WITH upserted AS (
-            INSERT INTO {target} AS t ({cols}) SELECT {cols} FROM {stage}
-            ON CONFLICT ({key}) DO UPDATE SET {assignments}
-            WHERE ({current}) IS DISTINCT FROM ({incoming})
-            RETURNING (xmax = 0) AS inserted
-        )
-        SELECT (SELECT count(*) FROM {stage}),
-               count(*) FILTER (WHERE inserted),
-               count(*) FILTER (WHERE NOT inserted)
-        FROM upserted
-        """
-    ).format(
-        target=target,
-        cols=ident(columns),
-        stage=stage,
-        key=ident(key),
-        assignments=sql.SQL(", ").join(assignments),
-        current=sql.SQL("ROW({})").format(current) if len(value_cols) == 1 else current,
-        incoming=sql.SQL("ROW({})").format(incoming) if len(value_cols) == 1 else incoming,
-    )
-    staged, inserted, updated = conn.execute(query).fetchone()
-    return UpsertCounts(staged=staged, inserted=inserted, updated=updated)
 
 
 def delete_not_in_stage(
     conn: psycopg.Connection, table: str, stage: sql.Identifier, *, key: Sequence[str]
 ) -> int:
     """Delete the rows of ``table`` whose key is not staged; return how many."""
-    match = sql.SQL(" AND ").join(
-        sql.SQL("s.{} = t.{}").format(sql.Identifier(c), sql.Identifier(c)) for c in key
-    )
-    query = sql.SQL("DELETE FROM {} AS t WHERE NOT EXISTS (SELECT 1 FROM {} AS s WHERE {})").format(
-        sql.Identifier(*table.split(".")), stage, match
+    query = sql.SQL("DELETE FROM {} AS t WHERE NOT EXISTS (SELECT FROM {} AS s WHERE {})").format(
+        _table(table), stage, key_match(key)
     )
     return conn.execute(query).rowcount
 
 
 def table_row_count(conn: psycopg.Connection, table: str) -> int:
-    return conn.execute(
-        sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(*table.split(".")))
-    ).fetchone()[0]
+    return conn.execute(sql.SQL("SELECT count(*) FROM {}").format(_table(table))).fetchone()[0]

@@ -10,11 +10,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import psycopg
 
-from benchmark_pipeline.lib.postgres.staged_upsert import (
-    stage_frame,
-    table_row_count,
-    upsert_from_stage,
-)
+from benchmark_pipeline.lib.postgres.staged_upsert import table_row_count, upsert_frame
 from benchmark_pipeline.lib.trials.records import TABLE_COLUMNS
 
 TRIALS_TABLE = "public.benchmark_trials"
@@ -85,9 +81,8 @@ def load_trials(
     staged = frame.assign(missing_since=None)
     gone = sorted(set(gone) - set(frame["nct_id"]))
     with conn.transaction(force_rollback=dry_run):
-        stage = stage_frame(conn, TRIALS_TABLE, staged, LOADED_COLUMNS)
-        counts = upsert_from_stage(
-            conn, TRIALS_TABLE, stage, key=["nct_id"], columns=LOADED_COLUMNS, touch="updated_at"
+        counts = upsert_frame(
+            conn, TRIALS_TABLE, staged, key=["nct_id"], columns=LOADED_COLUMNS, touch="updated_at"
         )
         newly, still = _mark_missing(conn, gone)
         rows = table_row_count(conn, TRIALS_TABLE)
