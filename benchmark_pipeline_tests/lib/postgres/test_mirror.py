@@ -1,4 +1,3 @@
-<<<<<<< HEAD
 """The mirror's guard on a real table: a load never empties a table, and removing most of it
 needs an allowance for the run; a refused load writes nothing."""
 
@@ -72,60 +71,3 @@ def test_an_empty_input_into_an_empty_table_is_a_no_op(conn: psycopg.Connection)
     )
     counts = _mirror(conn, [])
     assert (counts.staged, counts.inserted, counts.removed) == (0, 0, 0)
-=======
-"""A mirrored table: upsert, delete what is gone, and refuse to empty or mostly empty it."""
-
-import pandas as pd
-import pytest
-
-from benchmark_pipeline.lib.postgres.mirror import MassRemovalError, mirror_frame
-
-TABLE = "public.kv_probe"
-COLUMNS = ["k", "v"]
-
-
-def _frame(*keys: str, v: int = 1) -> pd.DataFrame:
-    return pd.DataFrame({"k": list(keys), "v": [v] * len(keys)})
-
-
-def _mirror(conn, frame, **kwargs):
-    with conn.transaction():
-        return mirror_frame(conn, TABLE, frame, key=["k"], columns=COLUMNS, **kwargs)
-
-
-def _rows(conn) -> list[tuple]:
-    return conn.execute(f"SELECT ctid::text, xmin::text, * FROM {TABLE} ORDER BY k").fetchall()
-
-
-def _counts(counts) -> tuple[int, int, int, int, int]:
-    return counts.staged, counts.inserted, counts.updated, counts.unchanged, counts.removed
-
-
-def test_first_mirror_into_an_empty_table_then_changes_and_removals(kv_probe):
-    assert _counts(_mirror(kv_probe, _frame("a", "b", "c", "d"))) == (4, 4, 0, 0, 0)
-    changed = pd.DataFrame({"k": ["a", "b", "c", "e"], "v": [1, 2, 1, 1]})
-    assert _counts(_mirror(kv_probe, changed)) == (4, 1, 1, 2, 1)
-    assert kv_probe.execute(f"SELECT k, v FROM {TABLE} ORDER BY k").fetchall() == [
-        ("a", 1),
-        ("b", 2),
-        ("c", 1),
-        ("e", 1),
-    ]
-
-
-def test_removing_most_rows_is_refused_before_anything_is_written(kv_probe):
-    _mirror(kv_probe, _frame("a", "b", "c", "d"))
-    before = _rows(kv_probe)
-    with pytest.raises(MassRemovalError, match="refusing to remove 3 of the 4 rows"):
-        _mirror(kv_probe, _frame("a", v=2))
-    assert _rows(kv_probe) == before
-    assert _counts(_mirror(kv_probe, _frame("a", v=2), allow_mass_removal=True)) == (1, 0, 1, 0, 3)
-
-
-def test_an_empty_input_never_empties_the_table_even_when_allowed(kv_probe):
-    _mirror(kv_probe, _frame("a", "b"))
-    before = _rows(kv_probe)
-    with pytest.raises(MassRemovalError, match="refusing to empty"):
-        _mirror(kv_probe, _frame(), allow_mass_removal=True)
-    assert _rows(kv_probe) == before
->>>>>>> feat/loader
