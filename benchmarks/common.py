@@ -28,7 +28,7 @@ PGDATA = WORK_DIR / "postgres"
 RESULTS = BENCH_DIR / "RESULTS.md"
 
 # RESULTS.md is assembled from these sections, in this order; each script rewrites its own.
-SECTIONS = ("machine", "load", "rerun", "parse", "pipeline", "memory")
+SECTIONS = ("machine", "load", "rerun", "parse", "pipeline", "memory", "teds")
 _TITLE = "# Benchmark results\n\nFigures measured on one machine in one run; `benchmarks/README.md` says what each one measures.\n"
 
 

@@ -7,13 +7,14 @@
 import argparse
 import time
 
-from benchmarks import common, load_throughput, memory, parse_throughput, pipeline
+from benchmarks import common, load_throughput, memory, parse_throughput, pipeline, teds_aggregate
 
 BENCHMARKS = {
     "load": load_throughput.run,
     "parse": parse_throughput.run,
     "pipeline": pipeline.run,
     "memory": memory.run,
+    "teds": teds_aggregate.run,
 }
 
 

@@ -121,14 +121,14 @@ def addup_problems(result: BaselineAggregate) -> list[str]:
         parents = cube[cube[column] == parent].set_index(others)[COUNTS]
         summed = cube[cube[column].isin(children)].groupby(others)[COUNTS].sum()
         summed = summed.reindex(parents.index, fill_value=0)
-        for key, counts in parents.iterrows():
-            for count in COUNTS:
-                if counts[count] != summed.loc[key, count]:
-                    where = {**dict(zip(others, key, strict=True)), column: parent}
-                    problems.append(
-                        f"{_name(where)}: {count} {counts[count]:,}, but its {dimension} groups "
-                        f"sum to {summed.loc[key, count]:,}"
-                    )
+        differs = parents.ne(summed).stack()
+        for *key, count in differs[differs].index:
+            key = tuple(key)
+            where = {**dict(zip(others, key, strict=True)), column: parent}
+            problems.append(
+                f"{_name(where)}: {count} {parents.loc[key, count]:,}, but its {dimension} "
+                f"groups sum to {summed.loc[key, count]:,}"
+            )
     for year, rows in result.rows_per_year.items():
         total = _row(result.groups, year, NATIONAL, ALL_SUBSTANCES.key, ALL)["n_episodes"]
         if total != rows:

@@ -1,12 +1,13 @@
 """Finding the TEDS-D file on disk: a path or URL, a folder of yearly files, a zip or the CSV in
 it; then its character encoding and delimiter.
 
-SAMHSA distributes one zip per year holding the data file; the 2019 bundle holds a tab-separated
-file (``TEDS-D-2019-DS0001-bndl-data-tsv_V1.zip``; github.com/HI-OD2A-P2P/TEDS-Processing ships
-``convert_tsv_to_csv.py`` for it), and the 2021 file needs latin-1 (``TEDS-D/LoadData_TEDS_D.py``
-lines 117-121 there, commit 6bdcce7). So nothing is assumed from a file's name: a zip is
-recognised by its content, the encoding by whether every byte decodes as UTF-8 (else latin-1,
-which decodes any byte), the delimiter by which one splits the header into the expected columns.
+SAMHSA distributes one zip per year holding the data file. Not every year's file is the same
+kind: the 2021 file needs latin-1 (github.com/HI-OD2A-P2P/TEDS-Processing,
+``TEDS-D/LoadData_TEDS_D.py`` lines 117-121, commit 6bdcce7), and that repository also ships a
+converter for tab-separated TEDS files (``convert_tsv_to_csv.py``). So nothing is assumed from a
+file's name: a zip is recognised by its content, the encoding by whether every byte decodes as
+UTF-8 (else latin-1, which decodes any byte), the delimiter by which one splits the header into
+the expected columns.
 """
 
 import codecs
