@@ -14,7 +14,6 @@ of every code), then ``aggregate`` and the add-up check. Targets: under 20 s and
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -84,31 +83,8 @@ def _child(mode: str, path: str) -> dict[str, object]:
             "aggregate_s": done - read,
             "total_s": done - started,
         }
-    result["vmhwm_mb"] = _vmhwm_mb()
+    result["vmhwm_mb"] = common.vmhwm_mb()
     return result
-
-
-def _vmhwm_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def _launch(args: list[str]) -> None:
-    """Runs in the small launcher: start the run, then report its RUSAGE_CHILDREN peak."""
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.teds_aggregate", "--child", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode:
-        sys.stderr.write(done.stderr)
-        raise SystemExit(done.returncode)
-    reported = json.loads(done.stdout.strip().splitlines()[-1])
-    reported["maxrss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(json.dumps(reported))
 
 
 def _measure(mode: str, path: Path) -> dict[str, object]:
@@ -186,7 +162,7 @@ def run(uri: str | None = None, *, quick: bool, command: str) -> None:
 
 def main(argv: list[str]) -> None:
     if argv and argv[0] == "--launch":
-        _launch(argv[1:])
+        common.launch_child("benchmarks.teds_aggregate", argv[1:])
         return
     if argv and argv[0] == "--child":
         parser = argparse.ArgumentParser()

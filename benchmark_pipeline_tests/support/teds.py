@@ -41,6 +41,21 @@ CODES: dict[str, tuple[int, ...]] = {
     "REASON": tuple(range(1, 8)),
 }
 
+# The requirement's primary-substance groups, written out apart from the pipeline's own table so
+# that tests check the pipeline against them.
+REQUIRED_SUBSTANCE_GROUPS: dict[str, set[int]] = {
+    "alcohol": {2},
+    "opioids": {5, 6, 7},
+    "cocaine": {3},
+    "stimulants": {10, 11, 12},
+    "cannabis": {4},
+    "hallucinogens": {9},
+    "sedatives": {13, 14, 15, 16},
+    "other": {8, 17, 18, 19},
+    "none": {1},
+    "unknown": {-9},
+}
+
 # How the 2021 file writes them: the 2021 codebook's labels as parsed in
 # github.com/HI-OD2A-P2P/TEDS-Processing (TEDS-D/codebooks/merged_codes_result.csv, which
 # title-cases them); "None" for SUB1 1 is the codebook's own word.

@@ -16,19 +16,7 @@ from benchmark_pipeline.lib.baselines.reading import read_discharges
 from benchmark_pipeline_tests.support import teds
 
 REGIONS = {"National": None, "Northeast": 1, "Midwest": 2, "South": 3, "West": 4}
-SUBSTANCES = {
-    "all": None,
-    "alcohol": {2},
-    "opioids": {5, 6, 7},
-    "cocaine": {3},
-    "stimulants": {10, 11, 12},
-    "cannabis": {4},
-    "hallucinogens": {9},
-    "sedatives": {13, 14, 15, 16},
-    "other": {8, 17, 18, 19},
-    "none": {1},
-    "unknown": {-9},
-}
+SUBSTANCES: dict[str, set[int] | None] = {"all": None, **teds.REQUIRED_SUBSTANCE_GROUPS}
 BANDS = "12-14 15-17 18-20 21-24 25-29 30-34 35-39 40-44 45-49 50-54 55-64 65+".split()
 DEMOGRAPHICS = {"all": None, "female": ("GENDER", 2), "male": ("GENDER", 1)} | {
     f"age {band}": ("AGE", code) for code, band in enumerate(BANDS, start=1)

@@ -10,20 +10,9 @@ from benchmark_pipeline.lib.baselines.groups import (
     groups_per_year,
     sub1_group,
 )
+from benchmark_pipeline_tests.support import teds
 
-# The requirement's groups, written out independently of the module.
-EXPECTED = {
-    "alcohol": {2},
-    "opioids": {5, 6, 7},
-    "cocaine": {3},
-    "stimulants": {10, 11, 12},
-    "cannabis": {4},
-    "hallucinogens": {9},
-    "sedatives": {13, 14, 15, 16},
-    "other": {8, 17, 18, 19},
-    "none": {1},
-    "unknown": {-9},
-}
+EXPECTED = teds.REQUIRED_SUBSTANCE_GROUPS
 
 
 def test_substance_groups_partition_every_sub1_code():
