@@ -41,9 +41,9 @@ CODES: dict[str, tuple[int, ...]] = {
     "REASON": tuple(range(1, 8)),
 }
 
-# The requirement's primary-substance groups, written out apart from the pipeline's own table so
-# that tests check the pipeline against them.
-REQUIRED_SUBSTANCE_GROUPS: dict[str, set[int]] = {
+# The primary-substance groups population_baselines is specified with, written out apart from the
+# pipeline's own table so that tests check the pipeline against them.
+SPECIFIED_SUBSTANCE_GROUPS: dict[str, set[int]] = {
     "alcohol": {2},
     "opioids": {5, 6, 7},
     "cocaine": {3},

@@ -21,8 +21,8 @@ Facts, with where they come from:
   same repository, ``TEDS-D/codebooks/merged_codes_result.csv``, column 2021 (commit e2a017e);
   where they differ from the 2019 wording both are listed below. Labels are matched ignoring
   case, dash style and repeated spaces; any other text is an invalid code, counted and shown.
-- The 2023 file names the sex variable SEX instead of GENDER (codes unchanged). This comes from
-  the requirement this reader was built to; no 2023 codebook was at hand to confirm it, so the
+- The 2023 file names the sex variable SEX instead of GENDER (codes unchanged), as the
+  specification of population_baselines states; no 2023 codebook was read to confirm it, so the
   reader accepts either column (never both) and validates it against the same codes.
 """
 

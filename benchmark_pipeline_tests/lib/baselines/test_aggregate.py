@@ -1,6 +1,6 @@
 """The aggregation against the same statistics computed in plain Python over the generated rows.
 
-The expected values below use only the generated codes and the requirement's definitions (the
+The expected values below use only the generated codes and the table's specified definitions (the
 groups written out again here): no code of the aggregation is reused to compute them.
 """
 
@@ -16,7 +16,7 @@ from benchmark_pipeline.lib.baselines.reading import read_discharges
 from benchmark_pipeline_tests.support import teds
 
 REGIONS = {"National": None, "Northeast": 1, "Midwest": 2, "South": 3, "West": 4}
-SUBSTANCES: dict[str, set[int] | None] = {"all": None, **teds.REQUIRED_SUBSTANCE_GROUPS}
+SUBSTANCES: dict[str, set[int] | None] = {"all": None, **teds.SPECIFIED_SUBSTANCE_GROUPS}
 BANDS = "12-14 15-17 18-20 21-24 25-29 30-34 35-39 40-44 45-49 50-54 55-64 65+".split()
 DEMOGRAPHICS = {"all": None, "female": ("GENDER", 2), "male": ("GENDER", 1)} | {
     f"age {band}": ("AGE", code) for code, band in enumerate(BANDS, start=1)

@@ -1,5 +1,5 @@
 """The codebooks' published frequencies, as transcribed: each table adds up, and the 2019 ones
-are the figures the requirement quotes from the 2019 codebook."""
+are the figures the table's specification quotes from the 2019 codebook."""
 
 import pytest
 
