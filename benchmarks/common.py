@@ -119,7 +119,7 @@ def machine(uri: str) -> Machine:
             name: conn.execute(f"SHOW {name}").fetchone()[0]
             for name in ("shared_buffers", "fsync", "synchronous_commit", "max_wal_size")
         }
-    libs = {name: version(name) for name in ("dagster", "pandas", "httpx")}
+    libs = {name: version(name) for name in ("dagster", "pandas", "httpx", "duckdb")}
     libs["psycopg"] = f"{version('psycopg')} ({psycopg.pq.__impl__})"
     return Machine(
         cpus=len(os.sched_getaffinity(0)),
