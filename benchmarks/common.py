@@ -7,10 +7,13 @@ project's migrations, so no variant inherits another's rows, bloat or cache.
 
 import contextlib
 import datetime as dt
+import json
 import os
 import platform
 import re
+import resource
 import shlex
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -28,7 +31,7 @@ PGDATA = WORK_DIR / "postgres"
 RESULTS = BENCH_DIR / "RESULTS.md"
 
 # RESULTS.md is assembled from these sections, in this order; each script rewrites its own.
-SECTIONS = ("machine", "load", "parse", "pipeline", "memory", "cohort_csv")
+SECTIONS = ("machine", "load", "parse", "pipeline", "memory", "cohort_csv", "teds")
 _TITLE = "# Benchmark results\n\nFigures measured on one machine in one run; `benchmarks/README.md` says what each one measures.\n"
 
 
@@ -116,7 +119,7 @@ def machine(uri: str) -> Machine:
             name: conn.execute(f"SHOW {name}").fetchone()[0]
             for name in ("shared_buffers", "fsync", "synchronous_commit", "max_wal_size")
         }
-    libs = {name: version(name) for name in ("dagster", "pandas", "httpx")}
+    libs = {name: version(name) for name in ("dagster", "pandas", "httpx", "duckdb")}
     libs["psycopg"] = f"{version('psycopg')} ({psycopg.pq.__impl__})"
     return Machine(
         cpus=len(os.sched_getaffinity(0)),
@@ -217,6 +220,36 @@ def write_machine_section(uri: str, command: str) -> Machine:
     info = machine(uri)
     write_section("machine", section_header("Machine", command) + "\n" + info.markdown() + "\n")
     return info
+
+
+def vmhwm_mb() -> float:
+    """This process's peak resident set size, from /proc (not inherited across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def launch_child(module: str, args: Sequence[str]) -> None:
+    """Runs in a small launcher process: run ``python -m module --child *args``, then print its
+    last line of JSON with the run's RUSAGE_CHILDREN peak RSS added as ``maxrss_mb``.
+
+    A process forked straight from a large benchmark would carry that process's peak into its own
+    ``ru_maxrss``; through this launcher the figure is the run's own.
+    """
+    done = subprocess.run(
+        [sys.executable, "-m", module, "--child", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(done.returncode)
+    reported = json.loads(done.stdout.strip().splitlines()[-1])
+    # Linux reports ru_maxrss in kilobytes.
+    reported["maxrss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps(reported))
 
 
 def standalone(

@@ -10,10 +10,8 @@ mark (``VmHWM``) as a cross-check. A run that only imports the same modules give
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
-from pathlib import Path
 
 from benchmarks import common
 
@@ -45,33 +43,8 @@ def _child(mode: str, dsn: str, base_url: str) -> dict[str, object]:
         raise ValueError(mode)
     del dg
     result["seconds"] = time.perf_counter() - started
-    result["vmhwm_mb"] = _vmhwm_mb()
+    result["vmhwm_mb"] = common.vmhwm_mb()
     return result
-
-
-def _vmhwm_mb() -> float:
-    """This process's peak resident set size, from /proc (not inherited across exec)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def _launch(args: list[str]) -> None:
-    """Runs in the small launcher: start the run, then report its RUSAGE_CHILDREN peak."""
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.memory", "--child", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode:
-        sys.stderr.write(done.stderr)
-        raise SystemExit(done.returncode)
-    reported = json.loads(done.stdout.strip().splitlines()[-1])
-    # Linux reports ru_maxrss in kilobytes.
-    reported["maxrss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(json.dumps(reported))
 
 
 def run(uri: str, *, quick: bool, command: str) -> None:
@@ -142,7 +115,7 @@ def run(uri: str, *, quick: bool, command: str) -> None:
 
 def main(argv: list[str]) -> None:
     if argv and argv[0] == "--launch":
-        _launch(argv[1:])
+        common.launch_child("benchmarks.memory", argv[1:])
         return
     if argv and argv[0] == "--child":
         parser = argparse.ArgumentParser()

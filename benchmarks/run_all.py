@@ -7,7 +7,15 @@
 import argparse
 import time
 
-from benchmarks import cohort_csv, common, load_throughput, memory, parse_throughput, pipeline
+from benchmarks import (
+    cohort_csv,
+    common,
+    load_throughput,
+    memory,
+    parse_throughput,
+    pipeline,
+    teds_aggregate,
+)
 
 BENCHMARKS = {
     "load": load_throughput.run,
@@ -15,6 +23,7 @@ BENCHMARKS = {
     "pipeline": pipeline.run,
     "memory": memory.run,
     "cohort_csv": cohort_csv.run,
+    "teds": teds_aggregate.run,
 }
 
 

@@ -1,54 +1,190 @@
-"""population_baselines: the live table of population reference values (filled in phase 2)."""
+"""teds_discharges (the TEDS-D file, read and validated) and population_baselines (the table)."""
 
 import dagster as dg
 
 from benchmark_pipeline.constants import BASELINES_GROUP, OWNERS
+from benchmark_pipeline.defs.metadata import check_result
 from benchmark_pipeline.defs.schema.assets import benchmark_schema
+from benchmark_pipeline.lib.baselines.aggregate import aggregate
+from benchmark_pipeline.lib.baselines.groups import groups_per_year
+from benchmark_pipeline.lib.baselines.load import TABLE, LoadedBaselines, load_baselines
+from benchmark_pipeline.lib.baselines.reading import (
+    TedsDischarges,
+    not_configured,
+    read_discharges,
+)
+from benchmark_pipeline.lib.baselines.source import TedsFileError, describe_location
+from benchmark_pipeline.lib.postgres.mirror import MassRemovalError
 from benchmark_pipeline.lib.postgres.staged_upsert import table_row_count
 from benchmark_pipeline.resources import PostgresResource
 
-TABLE = "public.population_baselines"
-
-# The columns migration 059 declares, for the UI; the table is not written by this pipeline yet.
-COLUMN_SCHEMA = dg.TableSchema(
-    columns=[
-        dg.TableColumn("id", "uuid", description="Surrogate key"),
-        dg.TableColumn("source", "text", description="Publisher of the statistics"),
-        dg.TableColumn("year", "integer", description="Reference year"),
-        dg.TableColumn("region", "text", description="Country or region"),
-        dg.TableColumn("condition", "text"),
-        dg.TableColumn("substance", "text"),
-        dg.TableColumn("demographic_group", "text"),
-        dg.TableColumn("n_episodes", "integer", description="Treatment episodes counted"),
-        dg.TableColumn("avg_age", "numeric"),
-        dg.TableColumn("pct_female", "numeric"),
-        dg.TableColumn("avg_prior_treatments", "numeric"),
-        dg.TableColumn("avg_los_days", "numeric", description="Average length of stay, days"),
-        dg.TableColumn("pct_completed_treatment", "numeric"),
-        dg.TableColumn("created_at", "timestamptz"),
-    ]
+from .config import NO_FILE, BaselinesLoadConfig, TedsFileConfig, resolve_location
+from .metadata import (
+    discharges_schema,
+    files_markdown,
+    invalid_markdown,
+    national_preview,
+    remainders_markdown,
+    table_schema,
 )
+
+MIRROR_CHECK = "mirrors_aggregate"
+NOT_LOADED = f"Not loaded: {NO_FILE} The table was left as it was."
+
+
+@dg.asset(
+    group_name=BASELINES_GROUP,
+    kinds={"python", "duckdb", "csv"},
+    owners=OWNERS,
+    metadata={"dagster/column_schema": discharges_schema()},
+    description=(
+        "The TEDS-D public-use file (SAMHSA's Treatment Episode Data Set - Discharges; the zip "
+        "as downloaded, the CSV inside, a folder of yearly files or a URL), read with DuckDB: "
+        "encoding (UTF-8, else latin-1) and delimiter detected, the 2021 file's text labels "
+        "mapped to codes, every code of the variables used checked against the codebook. A "
+        "row with an invalid code is left out and counted under its variable and value. "
+        "Without a configured file (TEDS_D_PATH) nothing is read and nothing downstream changes."
+    ),
+)
+def teds_discharges(
+    context: dg.AssetExecutionContext, config: TedsFileConfig
+) -> dg.MaterializeResult:
+    location = resolve_location(config.path)
+    if location is None:
+        context.log.warning(NO_FILE)
+        return dg.MaterializeResult(
+            value=not_configured(),
+            metadata={
+                "file_configured": False,
+                "how_to_configure": dg.MetadataValue.md(NO_FILE),
+                "dagster/row_count": 0,
+            },
+        )
+    try:
+        result = read_discharges(location)
+    except TedsFileError as exc:
+        raise dg.Failure(
+            description=str(exc),
+            metadata={"location": describe_location(location)},
+            allow_retries=False,
+        ) from None
+    for bad in result.invalid:
+        context.log.warning(
+            f"{bad.file}: {bad.rows:,} row(s) left out, {bad.variable} ({bad.column}) = "
+            f"{bad.value!r} is no code of the codebook"
+        )
+    return dg.MaterializeResult(
+        value=result,
+        metadata={
+            "file_configured": True,
+            "location": describe_location(location),
+            "files": files_markdown(result.files),
+            "years": dg.MetadataValue.json(list(result.years)),
+            "rows_read": result.rows_read,
+            "rows_valid": len(result.discharges),
+            "rows_invalid": result.rows_invalid,
+            "invalid_values": invalid_markdown(result.invalid),
+            "dagster/row_count": len(result.discharges),
+        },
+    )
 
 
 @dg.asset(
     deps=[benchmark_schema],
     group_name=BASELINES_GROUP,
-    kinds={"python", "postgres"},
+    kinds={"python", "duckdb", "postgres"},
     owners=OWNERS,
-    metadata={"dagster/column_schema": COLUMN_SCHEMA, "dagster/table_name": TABLE},
+    metadata={"dagster/column_schema": table_schema(), "dagster/table_name": TABLE},
+    check_specs=[
+        dg.AssetCheckSpec(
+            MIRROR_CHECK,
+            asset="population_baselines",
+            description=(
+                "Checked by the load itself, inside its transaction: the table holds exactly the "
+                "groups of this load (none missing, none extra) with the same discharges per year."
+            ),
+        )
+    ],
     description=(
-        "public.population_baselines in Supabase: population reference values (treatment "
-        "episodes by condition, region and year). The table exists and is read-only for "
-        "signed-in users; its data arrives in phase 2, so this asset reports what it holds."
+        "public.population_baselines in Supabase: usual-care reference values from TEDS-D, one "
+        "row per discharge year x region (National and the four census regions) x primary-"
+        "substance group x demographic group (all, female, male, age bands), with discharges, "
+        "% female, % treatment completed, % with prior treatment, median length of stay and "
+        "median age band. Mirrored in one transaction (upsert on the group, rows of years no "
+        "longer loaded removed; a load removing most of the table needs allow_mass_removal). "
+        "Without a configured file the table is left as it is."
     ),
 )
-def population_baselines(postgres: PostgresResource) -> dg.MaterializeResult:
-    with postgres.connect() as conn:
-        rows = table_row_count(conn, TABLE)
+def population_baselines(
+    context: dg.AssetExecutionContext,
+    config: BaselinesLoadConfig,
+    postgres: PostgresResource,
+    teds_discharges: TedsDischarges,
+):  # no return annotation: beside check_specs, Dagster would read it as the outputs' types
+    if not teds_discharges.configured:
+        with postgres.connect() as conn:
+            rows = table_row_count(conn, TABLE)
+        context.log.warning(NOT_LOADED)
+        return dg.MaterializeResult(
+            value=LoadedBaselines(aggregate=None, load=None, table_rows=rows),
+            metadata={
+                "loaded": False,
+                "why_not": dg.MetadataValue.md(NOT_LOADED),
+                "dagster/row_count": rows,
+                "dagster/table_name": TABLE,
+                "database": postgres.describe(),
+            },
+            check_results=[
+                dg.AssetCheckResult(
+                    check_name=MIRROR_CHECK,
+                    passed=False,
+                    severity=dg.AssetCheckSeverity.WARN,
+                    description=NOT_LOADED,
+                    metadata={"file_configured": False, "table_rows": rows},
+                )
+            ],
+        )
+    result = aggregate(teds_discharges.discharges)
+    try:
+        with postgres.connect(autocommit=True) as conn:
+            load = load_baselines(
+                conn,
+                result.groups,
+                dry_run=config.dry_run,
+                allow_mass_removal=config.allow_mass_removal,
+            )
+    except MassRemovalError as exc:
+        raise dg.Failure(description=str(exc), allow_retries=False) from None
+    verb = "would have (dry run, rolled back)" if config.dry_run else "have"
+    context.log.info(
+        f"{TABLE} on {postgres.describe()}: {verb} inserted {load.inserted}, updated "
+        f"{load.updated}, left {load.unchanged} unchanged, removed {load.removed}"
+    )
     return dg.MaterializeResult(
+        value=LoadedBaselines(aggregate=result, load=load, table_rows=load.row_count),
         metadata={
-            "dagster/row_count": rows,
+            "loaded": True,
+            "dry_run": config.dry_run,
+            "years": dg.MetadataValue.json(list(result.years)),
+            "discharges_per_year": dg.MetadataValue.json(result.rows_per_year),
+            "groups_per_year": groups_per_year(),
+            "inserted": load.inserted,
+            "updated": load.updated,
+            "unchanged": load.unchanged,
+            "removed": load.removed,
+            "national_by_substance": national_preview(result),
+            "not_in_any_row": remainders_markdown(result),
+            "dagster/row_count": load.row_count,
             "dagster/table_name": TABLE,
             "database": postgres.describe(),
-        }
+        },
+        check_results=[
+            check_result(
+                load.problems,
+                check_name=MIRROR_CHECK,
+                groups_loaded=len(result.groups),
+                rows_in_table=load.rows_loaded,
+                dry_run=config.dry_run,
+            )
+        ],
     )

@@ -1,48 +1,165 @@
-"""population_baselines over the live (phase 1: empty) table."""
+"""teds_discharges -> population_baselines through ``dg.materialize`` on a real PostgreSQL."""
+
+from pathlib import Path
 
 import dagster as dg
 import psycopg
+import pytest
 
-from benchmark_pipeline.defs.baselines.assets import population_baselines
-from benchmark_pipeline.defs.baselines.checks import row_count_matches_expectation
+from benchmark_pipeline.defs.baselines import checks
+from benchmark_pipeline.defs.baselines.assets import population_baselines, teds_discharges
+from benchmark_pipeline.defs.baselines.config import TEDS_ENV_VAR, resolve_location
 from benchmark_pipeline.resources import PostgresResource
+from benchmark_pipeline_tests.support import teds
+
+CHECKS = [
+    checks.codes_valid,
+    checks.national_totals_match_codebook,
+    checks.counts_add_up,
+    checks.row_count_matches_groups,
+]
+ALL_CHECKS = {key.name for c in CHECKS for key in c.check_keys} | {"mirrors_aggregate"}
 
 
-def _run(postgres: PostgresResource, expected_rows: int | None = None):
-    ops = {}
-    if expected_rows is not None:
-        ops[row_count_matches_expectation.node_def.name] = {
-            "config": {"expected_rows": expected_rows}
-        }
-    result = dg.materialize(
-        [population_baselines, row_count_matches_expectation],
+@pytest.fixture(autouse=True)
+def no_configured_file(monkeypatch):
+    """Whatever the developer's shell holds, a test configures its file itself."""
+    monkeypatch.delenv(TEDS_ENV_VAR, raising=False)
+
+
+def _run(
+    postgres: PostgresResource, path: Path | str | None = None, **load: bool
+) -> dg.ExecuteInProcessResult:
+    ops: dict = {"population_baselines": {"config": load}}
+    if path is not None:
+        ops["teds_discharges"] = {"config": {"path": str(path)}}
+    return dg.materialize(
+        [teds_discharges, population_baselines, *CHECKS],
         resources={"postgres": postgres},
         instance=dg.DagsterInstance.ephemeral(),
         run_config={"ops": ops},
+        raise_on_error=False,
     )
-    (event,) = result.asset_materializations_for_node("population_baselines")
-    (evaluation,) = result.get_asset_check_evaluations()
-    return event.metadata, evaluation
 
 
-def test_empty_table_matches_the_default_expectation(
-    migrated: psycopg.Connection, postgres: PostgresResource
-) -> None:
-    metadata, evaluation = _run(postgres)
-    assert metadata["dagster/row_count"].value == 0
-    assert metadata["dagster/table_name"].value == "public.population_baselines"
-    assert evaluation.passed
+def _metadata(result: dg.ExecuteInProcessResult, asset: str) -> dict:
+    (event,) = result.asset_materializations_for_node(asset)
+    return {k: getattr(v, "value", v) for k, v in event.metadata.items()}
 
 
-def test_row_count_differing_from_the_expectation_fails(
+def _checks(result: dg.ExecuteInProcessResult) -> dict[str, dg.AssetCheckEvaluation]:
+    return {e.check_name: e for e in result.get_asset_check_evaluations()}
+
+
+def _rows(conn: psycopg.Connection) -> list[tuple]:
+    return conn.execute(
+        "SELECT year, region, substance_group, demographic_group, n_episodes, updated_at "
+        "FROM public.population_baselines ORDER BY 1, 2, 3, 4"
+    ).fetchall()
+
+
+def test_without_a_file_nothing_changes_and_every_check_says_how_to_point_at_one(
     migrated: psycopg.Connection, postgres: PostgresResource
 ) -> None:
     migrated.execute(
-        "INSERT INTO public.population_baselines (source, year, region) VALUES ('TEDS', 2021, 'US')"
+        "INSERT INTO public.population_baselines (source, year, region) VALUES ('hand', 2018, 'X')"
     )
-    metadata, evaluation = _run(postgres)
-    assert metadata["dagster/row_count"].value == 1
-    assert not evaluation.passed
-    assert evaluation.metadata["actual_rows"].value == 1
-    _, configured = _run(postgres, expected_rows=1)
-    assert configured.passed
+    before = migrated.execute("SELECT * FROM public.population_baselines").fetchall()
+    result = _run(postgres)
+    assert result.success
+    read = _metadata(result, "teds_discharges")
+    assert read["file_configured"] is False and read["dagster/row_count"] == 0
+    assert TEDS_ENV_VAR in read["how_to_configure"]
+    table = _metadata(result, "population_baselines")
+    assert table["loaded"] is False and table["dagster/row_count"] == 1
+    assert migrated.execute("SELECT * FROM public.population_baselines").fetchall() == before
+    evaluations = _checks(result)
+    assert set(evaluations) == ALL_CHECKS
+    for name, evaluation in evaluations.items():
+        assert not evaluation.passed, name
+        assert evaluation.severity == dg.AssetCheckSeverity.WARN, name
+        assert "No TEDS-D file is configured" in evaluation.description, name
+        assert TEDS_ENV_VAR in evaluation.description, name
+
+
+def test_a_2021_zip_named_by_the_environment_fills_the_table(
+    migrated: psycopg.Connection, postgres: PostgresResource, tmp_path: Path, monkeypatch
+) -> None:
+    frame = teds.generate(2_000, year=2021, seed=5)
+    data = teds.write_csv(frame, tmp_path / "tedsd_puf_2021.csv", labels=True, encoding="latin-1")
+    monkeypatch.setenv(TEDS_ENV_VAR, str(teds.write_zip(data, tmp_path / "teds-d-2021.zip")))
+    result = _run(postgres)
+    assert result.success
+    read = _metadata(result, "teds_discharges")
+    assert (read["rows_read"], read["rows_invalid"], read["years"]) == (2_000, 0, [2021])
+    assert "latin-1" in read["files"] and "tedsd_puf_2021.csv" in read["files"]
+    table = _metadata(result, "population_baselines")
+    assert (table["inserted"], table["dagster/row_count"]) == (825, 825)
+    assert len(_rows(migrated)) == 825
+    evaluations = _checks(result)
+    for name in ("codes_valid", "mirrors_aggregate", "counts_add_up", "row_count_matches_groups"):
+        assert evaluations[name].passed, (name, evaluations[name].description)
+    published = evaluations["national_totals_match_codebook"]
+    assert not published.passed and published.severity == dg.AssetCheckSeverity.WARN
+    assert published.description.startswith("2021: no published codebook figures here")
+
+    again = _run(postgres)
+    assert (_metadata(again, "population_baselines")["unchanged"]) == 825
+
+
+def test_invalid_codes_warn_and_totals_unlike_the_codebook_fail_the_check(
+    migrated: psycopg.Connection, postgres: PostgresResource, tmp_path: Path
+) -> None:
+    frame = teds.generate(1_000, year=2019, seed=6)
+    path = teds.write_csv(frame, tmp_path / "bad.csv", overrides={(4, "REASON"): "8"})
+    result = _run(postgres, path)
+    assert result.success  # neither check blocks: the table holds what the file holds
+    evaluations = _checks(result)
+    codes = evaluations["codes_valid"]
+    assert not codes.passed and codes.severity == dg.AssetCheckSeverity.WARN
+    assert codes.description == "1 of 1,000 row(s) left out for 1 invalid value(s)"
+    assert "| REASON | REASON | 8 | 1 |" in codes.metadata["invalid_values"].value
+    published = evaluations["national_totals_match_codebook"]
+    assert not published.passed and published.severity == dg.AssetCheckSeverity.ERROR
+    assert "2019 discharges: table 999, codebook 1,722,503" in published.description
+    assert evaluations["counts_add_up"].passed
+
+
+def test_a_file_that_is_not_teds_fails_the_run_naming_it(
+    migrated: psycopg.Connection, postgres: PostgresResource, tmp_path: Path
+) -> None:
+    other = tmp_path / "cohorts.csv"
+    other.write_text("cohort_name,n\nA,1\n")
+    result = _run(postgres, other)
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert "cohorts.csv: not a TEDS-D discharges file" in failure.event_specific_data.error.message
+    assert _rows(migrated) == []
+
+
+def test_dry_run_and_the_mass_removal_allowance(
+    migrated: psycopg.Connection, postgres: PostgresResource, tmp_path: Path
+) -> None:
+    first = teds.write_csv(teds.generate(800, year=2019, seed=1), tmp_path / "2019.csv")
+    second = teds.write_csv(teds.generate(800, year=2020, seed=2), tmp_path / "2020.csv")
+    rehearsal = _run(postgres, first, dry_run=True)
+    assert rehearsal.success and _metadata(rehearsal, "population_baselines")["inserted"] == 825
+    assert _checks(rehearsal)["row_count_matches_groups"].passed
+    assert _rows(migrated) == []
+    assert _run(postgres, first).success
+    loaded = _rows(migrated)
+    refused = _run(postgres, second)
+    assert not refused.success
+    assert _rows(migrated) == loaded
+    allowed = _run(postgres, second, allow_mass_removal=True)
+    assert allowed.success and _metadata(allowed, "population_baselines")["removed"] == 825
+    assert {row[0] for row in _rows(migrated)} == {2020}
+
+
+def test_the_location_comes_from_config_then_the_environment():
+    assert resolve_location(None, {}) is None
+    assert resolve_location("", {TEDS_ENV_VAR: "  "}) is None
+    assert resolve_location(None, {TEDS_ENV_VAR: "/data/teds.zip"}) == "/data/teds.zip"
+    assert resolve_location("https://x.org/t.zip", {TEDS_ENV_VAR: "/a"}) == "https://x.org/t.zip"
+    assert resolve_location("data/t.zip", {}).endswith("/data/t.zip")
+    assert Path(resolve_location("data/t.zip", {})).is_absolute()
