@@ -1,12 +1,17 @@
-"""ClinicalTrials.gov API v2 over httpx: request building, pacing, retries and pagination.
+"""ClinicalTrials.gov API v2 over httpx: request building, pacing, retries, deadlines, pagination.
 
+Every request has a deadline (``max_total_seconds``) that covers its retries and the reading of
+its body, so a body dripped slowly is cut off too. Pages are decoded as they arrive
+(``lib/trials/wire.py``) and pagination is bounded: a repeated page token, more pages than the
+announced ``totalCount`` can fill, or a different number of studies all end the run.
 Sleeping, the clock and the jitter source are parameters, so tests run without waiting.
 """
 
+import math
 import random
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -14,14 +19,27 @@ from typing import Any
 
 import httpx
 
+from benchmark_pipeline.lib.modalities import INTERVENTION_FIELD_ONLY
+from benchmark_pipeline.lib.trials.wire import (
+    DecodedPage,
+    MalformedResponse,
+    Version,
+    decode_page,
+    decode_version,
+)
+
 DEFAULT_BASE_URL = "https://clinicaltrials.gov/api/v2"
 USER_AGENT = (
     "benchmark_pipeline/0.1 (psychedelic-therapy benchmark tables; weekly refresh; "
     "+https://clinicaltrials.gov/data-api/api)"
 )
 PAGE_SIZE = 1000  # the API's maximum; larger values are silently coerced down to it
-STUDY_FIELDS = "ProtocolSection"  # everything parsed lives there; skips the large results
+# Pieces of a record the rows use (piece names of the API's data structure, checked against the
+# OpenAPI spec by the tests): the protocol, the condition MeSH terms and ancestors, hasResults.
+STUDY_FIELDS = "ProtocolSection|ConditionBrowseModule|HasResults"
 IDS_PER_LOOKUP = 200  # keeps a filter.ids request URL a few kB long
+EXTRA_PAGES = 3  # empty pages tolerated beyond what totalCount needs ("a page may be empty")
+BODY_SHOWN = 300  # characters of a malformed body quoted in the error
 
 
 class CtgovError(RuntimeError):
@@ -32,15 +50,39 @@ class TotalCountMismatch(CtgovError):
     """Fewer or more studies arrived than the first page's ``totalCount`` announced."""
 
 
+class MalformedAnswer(CtgovError):
+    """A 200 answer that is not what the API promises (not JSON, not a ``PagedStudies``).
+
+    Retrying would only fetch the same answer again: the run ends at once.
+    """
+
+
 @dataclass(frozen=True)
 class RetrySettings:
     """How hard to try: attempts and total time are both bounded; requests are paced."""
 
     max_attempts: int = 6
-    max_total_seconds: float = 300.0
+    max_total_seconds: float = 300.0  # the deadline of one request: retries and body included
     backoff_base_seconds: float = 2.0
     backoff_max_seconds: float = 60.0
     min_interval_seconds: float = 1.0  # robots.txt asks for Crawl-delay: 1
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One successful (2xx) response, read in full within its deadline."""
+
+    url: str
+    status: int
+    content_type: str
+    body: bytes
+
+    def malformed(self, reason: str) -> MalformedAnswer:
+        start = self.body[:BODY_SHOWN].decode("utf-8", errors="replace")
+        return MalformedAnswer(
+            f"GET {self.url} answered HTTP {self.status} with content type "
+            f"{self.content_type or 'none'!r}: {reason}; the body starts: {start!r}"
+        )
 
 
 def _retryable(status: int) -> bool:
@@ -73,6 +115,10 @@ def _describe(path: str, params: Mapping[str, Any] | None) -> str:
     return f"GET {path} {shown}" if shown else f"GET {path}"
 
 
+class _Late(Exception):
+    """The deadline passed while a body was still arriving."""
+
+
 @dataclass
 class CtgovSession:
     """One run's conversation with the API: paced, retried, and counted in ``requests_made``."""
@@ -92,38 +138,79 @@ class CtgovSession:
         if wait > 0:
             self.sleep(wait)
 
-    def _send(self, path: str, params: Mapping[str, Any] | None) -> httpx.Response:
+    def _timeout(self, deadline: float) -> httpx.Timeout:
+        remaining = max(deadline - self.clock(), 0.001)
+        configured = self.client.timeout
+
+        def bounded(value: float | None) -> float:
+            return remaining if value is None else min(value, remaining)
+
+        return httpx.Timeout(
+            connect=bounded(configured.connect),
+            read=bounded(configured.read),
+            write=bounded(configured.write),
+            pool=bounded(configured.pool),
+        )
+
+    def _send(
+        self, path: str, params: Mapping[str, Any] | None, deadline: float
+    ) -> tuple[httpx.Response, bytes]:
         self._pace()
         self._last_request_at = self.clock()
         self.requests_made += 1
-        return self.client.get(path, params=params)
+        request = self.client.build_request(
+            "GET", path, params=params, timeout=self._timeout(deadline)
+        )
+        response = self.client.send(request, stream=True)
+        try:
+            chunks = []
+            for chunk in response.iter_bytes():
+                chunks.append(chunk)
+                if self.clock() > deadline:
+                    raise _Late(f"{sum(map(len, chunks)):,} bytes read")
+            return response, b"".join(chunks)
+        finally:
+            response.close()
 
-    def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
-        """GET ``path`` and decode its JSON, retrying timeouts, connection errors, 403/429/5xx."""
+    def get(self, path: str, params: Mapping[str, Any] | None = None) -> Answer:
+        """GET ``path`` within the deadline, retrying timeouts, connection errors, 403/429/5xx."""
         started = self.clock()
+        deadline = started + self.settings.max_total_seconds
+        limit = self.settings.max_total_seconds
         what = _describe(path, params)
         for attempt in range(1, self.settings.max_attempts + 1):
             wait: float | None = None
             try:
-                response = self._send(path, params)
+                response, body = self._send(path, params, deadline)
+            except _Late as exc:
+                raise CtgovError(
+                    f"{what}: the answer was still arriving when the {limit:.0f}s deadline of "
+                    f"the request passed ({exc})"
+                ) from None
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 problem = f"{type(exc).__name__}: {exc}"
             else:
                 if response.is_success:
-                    return response.json()
+                    return Answer(
+                        url=str(response.url),
+                        status=response.status_code,
+                        content_type=response.headers.get("content-type", ""),
+                        body=body,
+                    )
                 problem = f"HTTP {response.status_code}"
                 if not _retryable(response.status_code):
-                    raise CtgovError(f"{what} failed: {problem}: {response.text[:500]}")
+                    text = body[:500].decode("utf-8", errors="replace")
+                    raise CtgovError(f"{what} failed: {problem}: {text}")
                 wait = retry_after_seconds(response.headers.get("Retry-After"))
             if wait is None:
                 wait = backoff_seconds(attempt, self.settings, self.rng)
             elapsed = self.clock() - started
             if attempt == self.settings.max_attempts:
                 break
-            if elapsed + wait > self.settings.max_total_seconds:
+            if elapsed + wait > limit:
                 raise CtgovError(
                     f"{what} failed after {attempt} attempt(s): {problem}; the next wait of "
-                    f"{wait:.0f}s would pass the {self.settings.max_total_seconds:.0f}s limit"
+                    f"{wait:.0f}s would pass the {limit:.0f}s limit"
                 )
             self.sleep(wait)
             # The wait already spaced the requests; pacing starts again from here.
@@ -133,7 +220,10 @@ class CtgovSession:
 
 def _essie_term(term: str) -> str:
     # Anything but a bare word is quoted so Essie reads it as one phrase ("magic mushroom", "N,N-DMT").
-    return term if re.fullmatch(r"[A-Za-z0-9]+", term) else f'"{term}"'
+    quoted = term if re.fullmatch(r"[A-Za-z0-9]+", term) else f'"{term}"'
+    if term in INTERVENTION_FIELD_ONLY:
+        return f"AREA[InterventionName]{quoted} OR AREA[InterventionOtherName]{quoted}"
+    return quoted
 
 
 def search_params(
@@ -153,58 +243,90 @@ def search_params(
 
 
 @dataclass
-class SearchResult:
-    studies: list[dict[str, Any]]
-    total_count: int
-    pages: int
+class Paging:
+    """What one paged result announced and delivered, filled in as the pages arrive."""
+
+    total_count: int = 0
+    pages: int = 0
+    received: int = 0
 
 
-def fetch_all_pages(session: CtgovSession, params: Mapping[str, str]) -> SearchResult:
-    """Every page of ``/studies`` for ``params``: follow ``nextPageToken`` until it is absent.
+def iter_pages(
+    session: CtgovSession, params: Mapping[str, str], paging: Paging | None = None
+) -> Iterator[DecodedPage]:
+    """Every page of ``/studies`` for ``params``, decoded, until ``nextPageToken`` is absent.
 
-    An empty page is not the end. Raises ``TotalCountMismatch`` unless the number of studies
-    received equals the first page's ``totalCount``.
+    An empty page is not the end. Raises ``CtgovError`` when a token repeats or the pages
+    outnumber what ``totalCount`` can fill (plus ``EXTRA_PAGES``), ``TotalCountMismatch`` when
+    the studies received (kept or rejected) differ from ``totalCount``, and ``MalformedAnswer``
+    for a page that is not a ``PagedStudies``.
     """
-    first = session.get_json("/studies", {**params, "countTotal": "true"})
-    if "totalCount" not in first:
-        raise CtgovError(f"{_describe('/studies', params)}: first page has no totalCount")
-    total = int(first["totalCount"])
-    studies = list(first.get("studies") or [])
-    pages, token, seen_tokens = 1, first.get("nextPageToken"), set()
-    while token:
+    paging = paging if paging is not None else Paging()
+    what = _describe("/studies", params)
+    first = _page(session.get("/studies", {**params, "countTotal": "true"}))
+    if first.total_count is None:
+        raise CtgovError(f"{what}: first page has no totalCount")
+    paging.total_count = first.total_count
+    page_size = int(params.get("pageSize") or 10)
+    allowed = max(1, math.ceil(first.total_count / page_size)) + EXTRA_PAGES
+    page, seen_tokens = first, set()
+    while True:
+        paging.pages += 1
+        paging.received += len(page.studies) + len(page.rejected)
+        if paging.received > paging.total_count:
+            raise TotalCountMismatch(
+                f"{what}: received {paging.received} studies by page {paging.pages} but the API "
+                f"announced totalCount={paging.total_count}; refusing to load a wrong result"
+            )
+        yield page
+        token = page.next_page_token
+        if not token:
+            break
         if token in seen_tokens:
+            raise CtgovError(f"{what}: page token repeated after {paging.pages} pages")
+        if paging.pages >= allowed:
             raise CtgovError(
-                f"{_describe('/studies', params)}: page token repeated after {pages} pages"
+                f"{what}: still a nextPageToken after {paging.pages} pages, more than "
+                f"totalCount={paging.total_count} at pageSize={page_size} needs "
+                f"(+{EXTRA_PAGES}); stopping an endless listing"
             )
         seen_tokens.add(token)
-        page = session.get_json("/studies", {**params, "pageToken": token})
-        studies += page.get("studies") or []
-        pages += 1
-        token = page.get("nextPageToken")
-    if len(studies) != total:
+        page = _page(session.get("/studies", {**params, "pageToken": token}))
+    if paging.received != paging.total_count:
         raise TotalCountMismatch(
-            f"{_describe('/studies', params)}: received {len(studies)} studies in {pages} page(s) "
-            f"but the API announced totalCount={total}; refusing to load an incomplete result"
+            f"{what}: received {paging.received} studies in {paging.pages} page(s) but the API "
+            f"announced totalCount={paging.total_count}; refusing to load an incomplete result"
         )
-    return SearchResult(studies=studies, total_count=total, pages=pages)
 
 
-def fetch_by_ids(
+def _page(answer: Answer) -> DecodedPage:
+    try:
+        return decode_page(answer.body)
+    except MalformedResponse as exc:
+        raise answer.malformed(str(exc)) from None
+
+
+def lookup_params(nct_ids: Sequence[str]) -> dict[str, str]:
+    """A ``filter.ids`` query: the current records of these ids, whatever their status."""
+    return {"filter.ids": "|".join(nct_ids), "fields": STUDY_FIELDS, "pageSize": str(PAGE_SIZE)}
+
+
+def iter_lookups(
     session: CtgovSession, nct_ids: Iterable[str], batch_size: int = IDS_PER_LOOKUP
-) -> list[dict[str, Any]]:
-    """The current records of these NCT ids, whatever their status (``filter.ids``, no other filter).
+) -> Iterator[DecodedPage]:
+    """Pages of the current records of these NCT ids (``filter.ids``, no other filter).
 
     Ids the registry no longer has are simply absent from the result.
     """
     ids = sorted(set(nct_ids))
-    found: list[dict[str, Any]] = []
     for start in range(0, len(ids), batch_size):
-        batch = ids[start : start + batch_size]
-        params = {"filter.ids": "|".join(batch), "fields": STUDY_FIELDS, "pageSize": str(PAGE_SIZE)}
-        found += fetch_all_pages(session, params).studies
-    return found
+        yield from iter_pages(session, lookup_params(ids[start : start + batch_size]))
 
 
-def read_version(session: CtgovSession) -> dict[str, Any]:
+def read_version(session: CtgovSession) -> Version:
     """``/version``: ``apiVersion`` and ``dataTimestamp`` (UTC) of the data being served."""
-    return session.get_json("/version")
+    answer = session.get("/version")
+    try:
+        return decode_version(answer.body)
+    except MalformedResponse as exc:
+        raise answer.malformed(str(exc)) from None

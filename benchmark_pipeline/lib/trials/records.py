@@ -1,24 +1,35 @@
-"""ClinicalTrials.gov API v2 study records -> one flat row per trial (pure functions).
+"""Typed ClinicalTrials.gov studies -> one row per trial, and the frame of a run's trials.
 
-Paths follow the API's ``protocolSection`` modules. A record restricted with ``fields`` keeps
-the nested shape with only some leaves, so every lookup tolerates a missing module.
+``TrialRows`` takes pages as they arrive (so only rows, never raw pages, are held), keeps each
+trial once with every search that returned it, and sets aside each study it cannot use with its
+NCT id, field path and reason. Labels come last: a trial's modalities are those its
+interventions name, else those of the searches that found it (``modality_source``).
 """
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
+import msgspec
 import pandas as pd
 
 from benchmark_pipeline.lib.modalities import (
     DEFAULT_VOCABULARY,
-    classify_names,
+    matcher_for,
     modalities_from_searches,
 )
+from benchmark_pipeline.lib.trials.dates import full_date, partial_date
+from benchmark_pipeline.lib.trials.indication import indication_category
+from benchmark_pipeline.lib.trials.wire import (
+    DateStruct,
+    RecordError,
+    Rejected,
+    Study,
+    convert_study,
+    nct_id_of,
+)
 
-# Columns of benchmark_trials that a refresh writes (nct_id is the key).
+# Columns of benchmark_trials that a refresh writes (nct_id is the key), in row order.
 TABLE_COLUMNS = [
     "nct_id",
     "title",
@@ -26,127 +37,313 @@ TABLE_COLUMNS = [
     "status",
     "modality",
     "modalities",
+    "modality_source",
+    "indication_category",
     "conditions",
+    "condition_mesh_terms",
+    "condition_mesh_ancestors",
+    "study_type",
+    "primary_purpose",
+    "allocation",
+    "healthy_volunteers",
+    "has_results",
     "country",
     "countries",
     "enrollment_actual",
     "enrollment_count",
     "enrollment_type",
     "start_date",
+    "start_date_precision",
+    "start_date_type",
+    "primary_completion_date",
+    "primary_completion_date_precision",
+    "primary_completion_date_type",
     "completion_date",
+    "completion_date_precision",
+    "completion_date_type",
     "primary_outcome_measure",
+    "primary_outcomes",
+    "interventions",
     "last_update_date",
 ]
-# Columns of the raw frame only: how each trial was found and labelled.
-PROVENANCE_COLUMNS = ["modality_source", "found_by"]
+# Columns of the raw frame only: the searches that returned each trial.
+PROVENANCE_COLUMNS = ["found_by"]
 FRAME_COLUMNS = TABLE_COLUMNS + PROVENANCE_COLUMNS
-
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
-
-
-def parse_partial_date(value: str | None) -> date | None:
-    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` -> a date; a missing part becomes 1 (``2024-12`` -> 2024-12-01).
-
-    ``None`` or "" gives ``None``; any other shape raises ``ValueError`` rather than guess.
-    """
-    if not value:
-        return None
-    match = _PARTIAL_DATE.match(value.strip())
-    if not match:
-        raise ValueError(f"not a ClinicalTrials.gov date (yyyy, yyyy-MM or yyyy-MM-dd): {value!r}")
-    year, month, day = match.groups()
-    return date(int(year), int(month or 1), int(day or 1))
+_MODALITY, _MODALITIES, _SOURCE = (
+    TABLE_COLUMNS.index(c) for c in ("modality", "modalities", "modality_source")
+)
+_STATUS_PATH = "protocolSection.statusModule"
+_ENCODE = msgspec.json.Encoder()
 
 
-def _get(record: Mapping[str, Any], *path: str) -> Any:
-    node: Any = record
-    for key in path:
-        if not isinstance(node, Mapping):
-            return None
-        node = node.get(key)
-    return node
+@dataclass(frozen=True)
+class RejectedRecord:
+    """A study left out of the run: its identity, the field at fault, why, and its searches."""
 
+    nct_id: str | None
+    field: str
+    reason: str
+    found_by: tuple[str, ...] = ()
 
-def _date_of(protocol: Mapping[str, Any], struct: str) -> date | None:
-    return parse_partial_date(_get(protocol, "statusModule", struct, "date"))
-
-
-def intervention_names(protocol: Mapping[str, Any]) -> list[str]:
-    """Every intervention's name and other names, in record order."""
-    names: list[str] = []
-    for item in _get(protocol, "armsInterventionsModule", "interventions") or []:
-        names += [item.get("name") or "", *(item.get("otherNames") or [])]
-    return [n for n in names if n]
-
-
-def parse_study(study: Mapping[str, Any]) -> dict[str, Any]:
-    """One API ``Study`` -> a row of ``TABLE_COLUMNS`` (modality columns left to ``label_rows``).
-
-    ``nct_id`` is ``None`` when the record lacks it; callers count such records.
-    """
-    protocol = study.get("protocolSection") or {}
-    ident = protocol.get("identificationModule") or {}
-    enrollment = _get(protocol, "designModule", "enrollmentInfo") or {}
-    enrollment_type = enrollment.get("type")
-    enrollment_count = enrollment.get("count")
-    phases = _get(protocol, "designModule", "phases") or []
-    countries = sorted(
-        {
-            loc["country"]
-            for loc in _get(protocol, "contactsLocationsModule", "locations") or []
-            if loc.get("country")
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "nct_id": self.nct_id,
+            "field": self.field,
+            "reason": self.reason,
+            "found_by": list(self.found_by),
         }
-    )
-    outcomes = _get(protocol, "outcomesModule", "primaryOutcomes") or []
-    return {
-        "nct_id": ident.get("nctId") or None,
-        "title": ident.get("briefTitle") or ident.get("officialTitle") or None,
-        "phase": "/".join(phases) or None,
-        "status": _get(protocol, "statusModule", "overallStatus"),
-        "modality": None,
-        "modalities": [],
-        "conditions": list(_get(protocol, "conditionsModule", "conditions") or []),
-        "country": countries[0] if len(countries) == 1 else None,
-        "countries": countries,
-        # Only a count the registry reports as ACTUAL is an actual enrollment.
-        "enrollment_actual": enrollment_count if enrollment_type == "ACTUAL" else None,
-        "enrollment_count": enrollment_count,
-        "enrollment_type": enrollment_type,
-        "start_date": _date_of(protocol, "startDateStruct"),
-        "completion_date": _date_of(protocol, "completionDateStruct"),
-        "primary_outcome_measure": (outcomes[0].get("measure") if outcomes else None),
-        "last_update_date": _date_of(protocol, "lastUpdatePostDateStruct"),
-        "intervention_names": intervention_names(protocol),
-    }
 
 
-def label_row(
-    row: dict[str, Any],
-    found_by: Sequence[str],
+class _Shared(dict):
+    """One str object per distinct value (statuses, countries, MeSH terms repeat endlessly)."""
+
+    def one(self, value: str | None) -> str | None:
+        return None if value is None else self.setdefault(value, value)
+
+    def all(self, values: Iterable[str | None]) -> list[str]:
+        return [self.setdefault(v, v) for v in values if v]
+
+
+def _date(struct: DateStruct | None, path: str, nct: str) -> tuple[Any, Any, Any]:
+    if struct is None or struct.date is None:
+        return None, None, None
+    try:
+        value, precision = partial_date(struct.date)
+    except ValueError as exc:
+        raise RecordError(nct, f"{path}.date", str(exc)) from None
+    return value, precision, struct.type
+
+
+def _json(items: list[dict[str, Any]]) -> str:
+    return _ENCODE.encode(items).decode()
+
+
+@dataclass
+class TrialRows:
+    """The rows of one run, built page by page; ``frame()`` labels them and returns the frame."""
+
+    vocabulary: Mapping[str, Sequence[str]] = field(default_factory=lambda: DEFAULT_VOCABULARY)
+    records_received: int = 0
+    repeats: int = 0  # records whose nct_id another record (another search) already gave
+    without_nct_id: list[dict[str, Any]] = field(default_factory=list)
+    rejected: list[RejectedRecord] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._matcher = matcher_for(self.vocabulary)
+        self._shared = _Shared()
+        self._rows: dict[str, list[Any]] = {}
+        self._named: dict[str, list[str]] = {}  # modalities the interventions name
+        self._found_by: dict[str, list[str]] = {}
+        self._rejected_at: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def add(
+        self,
+        studies: Iterable[Study],
+        found_by: str | Sequence[str],
+        rejected: Iterable[Rejected] = (),
+    ) -> None:
+        """Typed studies (and those the decoder set aside) that ``found_by`` returned."""
+        searches = (found_by,) if isinstance(found_by, str) else tuple(found_by)
+        for item in rejected:
+            self.records_received += 1
+            self._reject(item, searches)
+        for study in studies:
+            self.records_received += 1
+            nct = nct_id_of(study)
+            if not nct:
+                self.without_nct_id.append(self._describe(study, searches))
+                continue
+            if nct in self._rows or nct in self._rejected_at:
+                self.repeats += 1
+            else:
+                try:
+                    self._rows[nct] = self._row(nct, study)
+                except RecordError as exc:
+                    self._reject(exc.rejected, searches)
+                    continue
+            known = self._found_by.setdefault(nct, [])
+            known += [s for s in searches if s not in known]
+
+    def add_records(
+        self, records: Iterable[Mapping[str, Any]], found_by: str | Sequence[str]
+    ) -> None:
+        """Studies already parsed from JSON (dicts), typed here first."""
+        studies, rejected = [], []
+        for record in records:
+            try:
+                studies.append(convert_study(record))
+            except RecordError as exc:
+                rejected.append(exc.rejected)
+        self.add(studies, found_by, rejected)
+
+    def _reject(self, item: Rejected, searches: tuple[str, ...]) -> None:
+        at = self._rejected_at.get(item.nct_id) if item.nct_id else None
+        if at is None:
+            if item.nct_id:
+                self._rejected_at[item.nct_id] = len(self.rejected)
+            self.rejected.append(RejectedRecord(item.nct_id, item.field, item.reason, searches))
+            return
+        self.repeats += 1
+        old = self.rejected[at]
+        merged = old.found_by + tuple(s for s in searches if s not in old.found_by)
+        self.rejected[at] = RejectedRecord(old.nct_id, old.field, old.reason, merged)
+
+    @staticmethod
+    def _describe(study: Study, searches: tuple[str, ...]) -> dict[str, Any]:
+        protocol = study.protocol_section
+        ident = protocol and protocol.identification_module
+        status = protocol and protocol.status_module
+        return {
+            "found_by": ", ".join(searches),
+            "title": (ident and (ident.brief_title or ident.official_title)) or None,
+            "status": status.overall_status if status else None,
+        }
+
+    def _row(self, nct: str, study: Study) -> list[Any]:
+        one, many = self._shared.one, self._shared.all
+        protocol = study.protocol_section
+        ident = protocol.identification_module
+        status = protocol.status_module
+        design = protocol.design_module
+        design_info = design.design_info if design else None
+        enrollment = design.enrollment_info if design else None
+        conditions_module = protocol.conditions_module
+        conditions = many(conditions_module.conditions) if conditions_module else []
+        keywords = conditions_module.keywords if conditions_module else []
+        browse = study.derived_section.condition_browse_module if study.derived_section else None
+        mesh_terms = many(m.term for m in browse.meshes) if browse else []
+        ancestors = many(m.term for m in browse.ancestors) if browse else []
+        eligibility = protocol.eligibility_module
+        healthy = eligibility.healthy_volunteers if eligibility else None
+        arms = protocol.arms_interventions_module
+        interventions = arms.interventions if arms else []
+        names = [n for i in interventions for n in (i.name, *i.other_names) if n]
+        self._named[nct] = self._matcher.classify(names)
+        outcomes = protocol.outcomes_module.primary_outcomes if protocol.outcomes_module else []
+        locations = protocol.contacts_locations_module
+        countries = (
+            sorted({c for loc in locations.locations if (c := loc.country)}) if locations else []
+        )
+        count = enrollment.count if enrollment else None
+        enrollment_type = enrollment.type if enrollment else None
+        dates = []
+        for name in (
+            "start_date_struct",
+            "primary_completion_date_struct",
+            "completion_date_struct",
+        ):
+            struct = getattr(status, name) if status else None
+            dates += _date(struct, f"{_STATUS_PATH}.{_camel(name)}", nct)
+        last_update = status.last_update_post_date_struct if status else None
+        if last_update is not None and last_update.date is not None:
+            try:
+                last_update_date = full_date(last_update.date)
+            except ValueError as exc:
+                path = f"{_STATUS_PATH}.lastUpdatePostDateStruct.date"
+                raise RecordError(nct, path, str(exc)) from None
+        else:
+            last_update_date = None
+        phases = design.phases if design else []
+        return [
+            nct,
+            (ident.brief_title or ident.official_title or None),
+            one("/".join(phases)) if phases else None,
+            one(status.overall_status) if status else None,
+            None,  # modality, set by frame()
+            None,  # modalities
+            None,  # modality_source
+            indication_category(conditions, keywords, mesh_terms, ancestors, healthy),
+            conditions,
+            mesh_terms,
+            ancestors,
+            one(design.study_type) if design else None,
+            one(design_info.primary_purpose) if design_info else None,
+            one(design_info.allocation) if design_info else None,
+            healthy,
+            study.has_results,
+            one(countries[0]) if len(countries) == 1 else None,
+            many(countries),
+            count if enrollment_type == "ACTUAL" else None,  # only an ACTUAL count is actual
+            count,
+            one(enrollment_type),
+            *dates,
+            outcomes[0].measure if outcomes else None,
+            _json(
+                [
+                    {"measure": o.measure, "time_frame": o.time_frame, "description": o.description}
+                    for o in outcomes
+                ]
+            ),
+            _json(
+                [
+                    {"name": i.name, "type": i.type, "other_names": i.other_names}
+                    for i in interventions
+                ]
+            ),
+            last_update_date,
+        ]
+
+    def frame(self, found_by: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
+        """Every row, labelled, sorted by ``nct_id``, in ``FRAME_COLUMNS``.
+
+        ``found_by`` replaces the searches as the label fallback (a look-up by NCT id keeps
+        the modalities the trial already has).
+        """
+        rows = []
+        for nct in sorted(self._rows):
+            row = self._rows[nct]
+            searches = found_by[nct] if found_by is not None else self._found_by[nct]
+            named = self._named[nct]
+            modalities = named or modalities_from_searches(searches, self.vocabulary)
+            row[_MODALITY] = modalities[0] if modalities else None
+            row[_MODALITIES] = modalities
+            row[_SOURCE] = ("interventions" if named else "search") if modalities else "none"
+            # In place: a copy of every row would double the rows' memory at the largest moment.
+            if len(row) == len(TABLE_COLUMNS):
+                row.append(None)
+            row[-1] = list(searches)
+            rows.append(row)
+        return frame_of(rows)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def frame_of(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
+    """Rows in ``FRAME_COLUMNS`` order as a frame; counts as Int64, no row copied twice."""
+    data: dict[str, Any] = {}
+    for i, name in enumerate(FRAME_COLUMNS):
+        values = [row[i] for row in rows]
+        if name in ("enrollment_actual", "enrollment_count"):
+            data[name] = pd.array(values, dtype="Int64")
+        else:
+            data[name] = pd.Series(values, dtype=object)
+    return pd.DataFrame(data, columns=FRAME_COLUMNS, copy=False)
+
+
+def build_trials(
+    studies_by_search: Mapping[str, Iterable[Mapping[str, Any]]],
     vocabulary: Mapping[str, Sequence[str]] = DEFAULT_VOCABULARY,
-) -> dict[str, Any]:
-    """Set ``modality``/``modalities`` from the interventions, else from the searches that found it.
+) -> "ParsedTrials":
+    """Studies per search (modality -> records as dicts) -> one row per ``nct_id``.
 
-    ``modality_source`` says which ("interventions", "search" or "none").
+    A trial returned by several searches is kept once, with every search in ``found_by``.
     """
-    from_interventions = classify_names(row["intervention_names"], vocabulary)
-    modalities = from_interventions or modalities_from_searches(found_by, vocabulary)
-    source = "interventions" if from_interventions else ("search" if modalities else "none")
-    return {
-        **row,
-        "modality": modalities[0] if modalities else None,
-        "modalities": modalities,
-        "modality_source": source,
-        "found_by": list(found_by),
-    }
-
-
-def rows_to_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    """Labelled rows -> a frame of ``FRAME_COLUMNS`` sorted by ``nct_id``, counts as Int64."""
-    frame = pd.DataFrame(list(rows), columns=FRAME_COLUMNS)
-    for col in ("enrollment_actual", "enrollment_count"):
-        frame[col] = frame[col].astype("Int64")
-    return frame.sort_values("nct_id", kind="stable").reset_index(drop=True)
+    rows = TrialRows(vocabulary)
+    for search, records in studies_by_search.items():
+        rows.add_records(records, search)
+    return ParsedTrials(
+        frame=rows.frame(),
+        records_received=rows.records_received,
+        without_nct_id=rows.without_nct_id,
+        repeats=rows.repeats,
+        rejected=rows.rejected,
+    )
 
 
 @dataclass
@@ -156,40 +353,5 @@ class ParsedTrials:
     frame: pd.DataFrame
     records_received: int
     without_nct_id: list[dict[str, Any]] = field(default_factory=list)
-    repeats: int = 0  # records whose nct_id another record (another search) already gave
-
-
-def _describe_malformed(study: Mapping[str, Any], found_by: str) -> dict[str, Any]:
-    row = parse_study(study)
-    return {"found_by": found_by, "title": row["title"], "status": row["status"]}
-
-
-def build_trials(
-    studies_by_search: Mapping[str, Iterable[Mapping[str, Any]]],
-    vocabulary: Mapping[str, Sequence[str]] = DEFAULT_VOCABULARY,
-) -> ParsedTrials:
-    """Studies per search (modality -> records) -> one row per ``nct_id``, searches in given order.
-
-    A trial returned by several searches is kept once, with every search in ``found_by``.
-    """
-    rows: dict[str, dict[str, Any]] = {}
-    found_by: dict[str, list[str]] = {}
-    received, repeats, malformed = 0, 0, []
-    for search, studies in studies_by_search.items():
-        for study in studies:
-            received += 1
-            row = parse_study(study)
-            nct_id = row["nct_id"]
-            if nct_id is None:
-                malformed.append(_describe_malformed(study, search))
-                continue
-            if nct_id in rows:
-                repeats += 1
-            else:
-                rows[nct_id] = row
-            if search not in found_by.setdefault(nct_id, []):
-                found_by[nct_id].append(search)
-    frame = rows_to_frame(label_row(row, found_by[n], vocabulary) for n, row in rows.items())
-    return ParsedTrials(
-        frame=frame, records_received=received, without_nct_id=malformed, repeats=repeats
-    )
+    repeats: int = 0
+    rejected: list[RejectedRecord] = field(default_factory=list)
