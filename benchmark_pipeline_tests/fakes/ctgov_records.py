@@ -18,7 +18,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from .ctgov_vocabulary import (
+    ACRONYM_NOISE,
     COMPARATORS,
+    CONDITION_MESH,
     CONDITIONS,
     FACILITIES,
     INTERVENTION_NAMES,
@@ -129,8 +131,13 @@ def _modalities(rng: random.Random) -> list[str]:
     return [first, _SECOND_MODALITY[first].draw(rng)]
 
 
-def _interventions(rng: random.Random, modalities: list[str], title_drug: str) -> list[dict]:
+def _interventions(
+    rng: random.Random, modalities: list[str], title_drug: str, noise: tuple | None
+) -> list[dict]:
     interventions = []
+    if noise:
+        kind, name, _ = noise
+        interventions.append({"type": kind, "name": name, "description": f"{name}, as usual."})
     for modality in modalities:
         name, other_names = rng.choice(INTERVENTION_NAMES[modality])
         item: dict = {"type": "DRUG", "name": name}
@@ -138,7 +145,8 @@ def _interventions(rng: random.Random, modalities: list[str], title_drug: str) -
             item["otherNames"] = list(other_names)
         item["description"] = f"{name} administered in a supervised dosing session."
         interventions.append(item)
-    for kind, name in rng.sample(COMPARATORS, k=_between(rng, 0 if modalities else 1, 2)):
+    least = 0 if modalities or noise else 1
+    for kind, name in rng.sample(COMPARATORS, k=_between(rng, least, 2)):
         interventions.append(
             {"type": kind, "name": name, "description": f"{name}, compared with {title_drug}."}
         )
@@ -175,6 +183,7 @@ def _status_module(rng: random.Random, status: str) -> dict:
     return {
         "overallStatus": status,
         "startDateStruct": _date_struct(rng, start, started, omit_type_share=0.1),
+        "primaryCompletionDateStruct": _date_struct(rng, end, ended, omit_type_share=0.05),
         "completionDateStruct": _date_struct(rng, end, ended, omit_type_share=0.05),
         "lastUpdatePostDateStruct": {
             "date": f"{updated}-{_between(rng, 1, 8):02d}-{_between(rng, 1, 28):02d}",
@@ -183,22 +192,42 @@ def _status_module(rng: random.Random, status: str) -> dict:
     }
 
 
-def generate_study(index: int, seed: int = 0) -> tuple[dict, frozenset[str]]:
-    """Record ``index`` of the set for ``seed``: the ``Study`` JSON and its true modalities."""
-    rng = random.Random(seed * 1_000_003 + index)
-    modalities = _modalities(rng)
-    drug = " and ".join(INTERVENTION_NAMES[m][0][0] for m in modalities) or "Escitalopram"
-    conditions = CONDITIONS[modalities[0] if modalities else "none"]
-    condition = conditions[_below(rng, len(conditions))]
-    status = _STATUS.draw(rng)
-    observational = rng.random() < OBSERVATIONAL_SHARE
+def _design(rng: random.Random, status: str, observational: bool, healthy: bool) -> dict:
     design: dict = {"studyType": "OBSERVATIONAL" if observational else "INTERVENTIONAL"}
-    if not observational:
+    if observational:
+        design["designInfo"] = {"observationalModel": "COHORT", "timePerspective": "PROSPECTIVE"}
+    else:
         design["phases"] = list(_PHASES.draw(rng))
+        design["designInfo"] = {
+            "allocation": "RANDOMIZED" if rng.random() < 0.7 else "NON_RANDOMIZED",
+            "primaryPurpose": "BASIC_SCIENCE" if healthy else "TREATMENT",
+        }
     design["enrollmentInfo"] = {
         "count": 0 if status == "WITHDRAWN" else _between(rng, 8, 400),
         "type": "ACTUAL" if status in FINISHED else "ESTIMATED",
     }
+    return design
+
+
+def _condition_browse(condition: str) -> dict:
+    meshes, ancestors = CONDITION_MESH[condition]
+    return {
+        "meshes": [{"term": term} for term in meshes],
+        "ancestors": [{"term": term} for term in ancestors],
+    }
+
+
+def generate_study(index: int, seed: int = 0) -> tuple[dict, frozenset[str]]:
+    """Record ``index`` of the set for ``seed``: the ``Study`` JSON and its true modalities."""
+    rng = random.Random(seed * 1_000_003 + index)
+    modalities = _modalities(rng)
+    noise = None if modalities or rng.random() < 0.5 else rng.choice(ACRONYM_NOISE)
+    drug = " and ".join(INTERVENTION_NAMES[m][0][0] for m in modalities) or "Escitalopram"
+    conditions = CONDITIONS[modalities[0] if modalities else "none"]
+    condition = noise[2] if noise else conditions[_below(rng, len(conditions))]
+    healthy = condition == "Healthy Volunteers"
+    status = _STATUS.draw(rng)
+    observational = rng.random() < OBSERVATIONAL_SHARE
     kind = "Prospective Observational" if observational else "Randomized, Double-Blind"
     sponsor = SPONSORS[_below(rng, len(SPONSORS))]
     study = {
@@ -209,18 +238,27 @@ def generate_study(index: int, seed: int = 0) -> tuple[dict, frozenset[str]]:
                 "officialTitle": f"A {kind} Study of {drug} in Adults With {condition} ({sponsor})",
             },
             "statusModule": _status_module(rng, status),
-            "conditionsModule": {"conditions": [condition]},
-            "designModule": design,
-            "armsInterventionsModule": {"interventions": _interventions(rng, modalities, drug)},
+            "conditionsModule": {
+                "conditions": [condition],
+                "keywords": ["psychedelic", drug.lower()] if modalities else [drug.lower()],
+            },
+            "designModule": _design(rng, status, observational, healthy),
+            "armsInterventionsModule": {
+                "interventions": _interventions(rng, modalities, drug, noise)
+            },
             "outcomesModule": {
                 "primaryOutcomes": [
                     {"measure": measure, "timeFrame": frame}
                     for measure, frame in rng.sample(OUTCOMES, k=_between(rng, 1, 2))
                 ]
             },
+            "eligibilityModule": {"healthyVolunteers": healthy or rng.random() < 0.1},
             "contactsLocationsModule": {"locations": _locations(rng)},
         },
-        "derivedSection": {"miscInfoModule": {"versionHolder": VERSION_HOLDER}},
+        "derivedSection": {
+            "miscInfoModule": {"versionHolder": VERSION_HOLDER},
+            "conditionBrowseModule": _condition_browse(condition),
+        },
         "hasResults": status == "COMPLETED" and rng.random() < 0.3,
     }
     return study, frozenset(modalities)
