@@ -50,11 +50,12 @@ def mock_transport(
 
 
 def fake_resource(fake: FakeCtgov, **settings: Any) -> ClinicalTrialsResource:
-    """The real resource class talking to ``fake`` through a MockTransport, never waiting."""
+    """The real resource class talking to ``fake`` through a MockTransport. It never waits to
+    retry or pace; only a dripped body takes the real time it is set to take."""
 
     class FakeTransportResource(ClinicalTrialsResource):
         def transport(self) -> httpx.BaseTransport:
-            return mock_transport(fake, sleep=lambda seconds: None)
+            return mock_transport(fake)
 
         def sleep(self, seconds: float) -> None:
             return None

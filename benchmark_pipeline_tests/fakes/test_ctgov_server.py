@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from . import spec
-from .ctgov_records import MODALITY_TERMS, TrialRecords, generate_records
 from .ctgov_faults import Faults
+from .ctgov_records import MODALITY_TERMS, TrialRecords, generate_records
 from .ctgov_server import FakeCtgovServer
 
 # Every spelling but the bare acronym DMT, which also names non-psychedelic therapies

@@ -21,7 +21,7 @@ from .config import BenchmarkTrialsConfig, RawTrialsConfig
 from .metadata import column_schema, counts, modality_by_indication, preview, rejected_table
 
 COMPLETE_CHECK = "complete_and_unique"
-REJECTED_CHECK = "rejected_records"
+REJECTED_CHECK = "rejected_lookups"
 
 
 def _registry_failure(exc: CtgovError) -> dg.Failure:

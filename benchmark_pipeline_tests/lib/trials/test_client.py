@@ -28,9 +28,9 @@ from benchmark_pipeline_tests.fakes import (
     Reply,
     mock_transport,
     registry,
+    spec,
     study,
 )
-from benchmark_pipeline_tests.fakes import spec
 
 STATUSES = ["COMPLETED", "ACTIVE_NOT_RECRUITING", "RECRUITING"]
 
@@ -106,7 +106,9 @@ def test_every_fields_piece_requested_is_in_the_spec():
     assert pieces == ["ProtocolSection", "ConditionBrowseModule", "HasResults"]
     for piece in pieces:
         assert spec.piece_paths(piece), piece
-    assert spec.piece_paths("ConditionBrowseModule") == [("derivedSection", "conditionBrowseModule")]
+    assert spec.piece_paths("ConditionBrowseModule") == [
+        ("derivedSection", "conditionBrowseModule")
+    ]
 
 
 def test_fixture_pages_match_the_paged_studies_schema():
@@ -254,7 +256,9 @@ def test_a_malformed_page_fails_at_once_naming_the_answer(malformed, reason):
     assert "HTTP 200" in message
     content_type = "text/html" if malformed == "html" else "application/json"
     assert f"content type '{content_type};charset=UTF-8'" in message
-    assert ("the body starts: '<!DOCTYPE html>" if malformed == "html" else "the body starts: '{") in message
+    assert (
+        "the body starts: '<!DOCTYPE html>" if malformed == "html" else "the body starts: '{"
+    ) in message
     assert fake.request_count("/studies") == 1  # not retried
 
 

@@ -41,7 +41,10 @@ def test_mesh_terms_and_ancestors_decide_when_the_text_does_not():
     assert indication_category(["Diamorphine"], mesh_ancestors=["Opioid-Related Disorders"]) == (
         "opioid_use_disorder"
     )
-    assert indication_category(["Persistent low mood"], mesh_terms=["Dysthymic Disorder"]) == "depression"
+    assert (
+        indication_category(["Persistent low mood"], mesh_terms=["Dysthymic Disorder"])
+        == "depression"
+    )
 
 
 def test_keywords_and_the_healthy_volunteer_flag():

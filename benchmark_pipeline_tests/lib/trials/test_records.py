@@ -63,9 +63,10 @@ def test_every_real_response_parses(name):
         assert (row["start_date"] is None) == ("date" not in start)
         if "date" in start:
             assert row["start_date"].isoformat().startswith(start["date"])
-            assert row["start_date_precision"] == {4: "year", 7: "month", 10: "day"}[
-                len(start["date"])
-            ]
+            assert (
+                row["start_date_precision"]
+                == {4: "year", 7: "month", 10: "day"}[len(start["date"])]
+            )
             assert row["start_date_type"] == start.get("type")
         browse = record.get("derivedSection", {}).get("conditionBrowseModule", {})
         assert row["condition_mesh_terms"] == [m["term"] for m in browse.get("meshes", [])]
