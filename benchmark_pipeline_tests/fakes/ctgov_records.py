@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from .ctgov_vocabulary import (
     ACRONYM_NOISE,
     COMPARATORS,
+    CONDITION_CATEGORY,
     CONDITION_MESH,
     CONDITIONS,
     FACILITIES,
@@ -252,7 +253,11 @@ def generate_study(index: int, seed: int = 0) -> tuple[dict, frozenset[str]]:
                     for measure, frame in rng.sample(OUTCOMES, k=_between(rng, 1, 2))
                 ]
             },
-            "eligibilityModule": {"healthyVolunteers": healthy or rng.random() < 0.1},
+            # Some patient trials take healthy controls too; their condition still decides.
+            "eligibilityModule": {
+                "healthyVolunteers": healthy
+                or (CONDITION_CATEGORY[condition] != "other" and rng.random() < 0.1)
+            },
             "contactsLocationsModule": {"locations": _locations(rng)},
         },
         "derivedSection": {

@@ -8,6 +8,7 @@ interventions name, else those of the searches that found it (``modality_source`
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any
 
 import msgspec
@@ -94,14 +95,25 @@ class RejectedRecord:
         }
 
 
-class _Shared(dict):
-    """One str object per distinct value (statuses, countries, MeSH terms repeat endlessly)."""
+def _one(value: str | None) -> str | None:
+    # One str object per distinct value: statuses, countries, MeSH terms repeat endlessly.
+    return intern(value) if value else None
 
-    def one(self, value: str | None) -> str | None:
-        return None if value is None else self.setdefault(value, value)
 
-    def all(self, values: Iterable[str | None]) -> list[str]:
-        return [self.setdefault(v, v) for v in values if v]
+def _all(values: Iterable[str | None]) -> list[str]:
+    return list(map(intern, filter(None, values)))
+
+
+# (struct attribute, its path in the record) of the three partial dates, in column order.
+_PARTIAL_DATES = tuple(
+    (name, f"{_STATUS_PATH}.{camel}.date")
+    for name, camel in (
+        ("start_date_struct", "startDateStruct"),
+        ("primary_completion_date_struct", "primaryCompletionDateStruct"),
+        ("completion_date_struct", "completionDateStruct"),
+    )
+)
+_LAST_UPDATE_PATH = f"{_STATUS_PATH}.lastUpdatePostDateStruct.date"
 
 
 def _date(struct: DateStruct | None, path: str, nct: str) -> tuple[Any, Any, Any]:
@@ -110,8 +122,8 @@ def _date(struct: DateStruct | None, path: str, nct: str) -> tuple[Any, Any, Any
     try:
         value, precision = partial_date(struct.date)
     except ValueError as exc:
-        raise RecordError(nct, f"{path}.date", str(exc)) from None
-    return value, precision, struct.type
+        raise RecordError(nct, path, str(exc)) from None
+    return value, precision, _one(struct.type)
 
 
 def _json(items: list[dict[str, Any]]) -> str:
@@ -130,7 +142,6 @@ class TrialRows:
 
     def __post_init__(self) -> None:
         self._matcher = matcher_for(self.vocabulary)
-        self._shared = _Shared()
         self._rows: dict[str, list[Any]] = {}
         self._named: dict[str, list[str]] = {}  # modalities the interventions name
         self._found_by: dict[str, list[str]] = {}
@@ -203,7 +214,7 @@ class TrialRows:
         }
 
     def _row(self, nct: str, study: Study) -> list[Any]:
-        one, many = self._shared.one, self._shared.all
+        one, many = _one, _all
         protocol = study.protocol_section
         ident = protocol.identification_module
         status = protocol.status_module
@@ -230,20 +241,14 @@ class TrialRows:
         count = enrollment.count if enrollment else None
         enrollment_type = enrollment.type if enrollment else None
         dates = []
-        for name in (
-            "start_date_struct",
-            "primary_completion_date_struct",
-            "completion_date_struct",
-        ):
-            struct = getattr(status, name) if status else None
-            dates += _date(struct, f"{_STATUS_PATH}.{_camel(name)}", nct)
+        for name, path in _PARTIAL_DATES:
+            dates += _date(getattr(status, name) if status else None, path, nct)
         last_update = status.last_update_post_date_struct if status else None
         if last_update is not None and last_update.date is not None:
             try:
                 last_update_date = full_date(last_update.date)
             except ValueError as exc:
-                path = f"{_STATUS_PATH}.lastUpdatePostDateStruct.date"
-                raise RecordError(nct, path, str(exc)) from None
+                raise RecordError(nct, _LAST_UPDATE_PATH, str(exc)) from None
         else:
             last_update_date = None
         phases = design.phases if design else []
@@ -309,16 +314,11 @@ class TrialRows:
         return frame_of(rows)
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
 def frame_of(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
     """Rows in ``FRAME_COLUMNS`` order as a frame; counts as Int64, no row copied twice."""
+    columns = zip(*rows, strict=True) if rows else [()] * len(FRAME_COLUMNS)
     data: dict[str, Any] = {}
-    for i, name in enumerate(FRAME_COLUMNS):
-        values = [row[i] for row in rows]
+    for name, values in zip(FRAME_COLUMNS, columns, strict=True):
         if name in ("enrollment_actual", "enrollment_count"):
             data[name] = pd.array(values, dtype="Int64")
         else:
