@@ -3,6 +3,7 @@
 from benchmark_pipeline.defs.trials.config import DEFAULT_STATUSES
 from benchmark_pipeline.resources import ClinicalTrialsResource
 from benchmark_pipeline_tests.fakes import TrialRecords
+from benchmark_pipeline_tests.fakes.ctgov_vocabulary import CONDITION_CATEGORY
 
 
 def expected_nct_ids(records: TrialRecords) -> set[str]:
@@ -12,6 +13,16 @@ def expected_nct_ids(records: TrialRecords) -> set[str]:
         for nct in records.ids()
         if records.modalities[nct]
         and records.get(nct)["protocolSection"]["statusModule"]["overallStatus"] in DEFAULT_STATUSES
+    }
+
+
+def expected_indications(records: TrialRecords) -> dict[str, str]:
+    """The indication category each expected trial's (one) condition was drawn for."""
+    return {
+        nct: CONDITION_CATEGORY[
+            records.get(nct)["protocolSection"]["conditionsModule"]["conditions"][0]
+        ]
+        for nct in expected_nct_ids(records)
     }
 
 

@@ -70,9 +70,6 @@ TABLE_COLUMNS = [
 # Columns of the raw frame only: the searches that returned each trial.
 PROVENANCE_COLUMNS = ["found_by"]
 FRAME_COLUMNS = TABLE_COLUMNS + PROVENANCE_COLUMNS
-_MODALITY, _MODALITIES, _SOURCE = (
-    TABLE_COLUMNS.index(c) for c in ("modality", "modalities", "modality_source")
-)
 _STATUS_PATH = "protocolSection.statusModule"
 _ENCODE = msgspec.json.Encoder()
 
@@ -96,12 +93,21 @@ class RejectedRecord:
 
 
 def _one(value: str | None) -> str | None:
-    # One str object per distinct value: statuses, countries, MeSH terms repeat endlessly.
+    # One str object per distinct value: statuses, countries, MeSH terms, outcome measures and
+    # whole intervention lists repeat across thousands of trials; a 100k-trial run stays lean.
     return intern(value) if value else None
 
 
-def _all(values: Iterable[str | None]) -> list[str]:
-    return list(map(intern, filter(None, values)))
+class _Lists(dict):
+    """One list object per distinct list of strings (read-only from here on: nothing downstream
+    changes a cell in place)."""
+
+    def of(self, values: Iterable[str | None]) -> list[str]:
+        key = tuple(map(intern, filter(None, values)))
+        found = self.get(key)
+        if found is None:
+            found = self[key] = list(key)
+        return found
 
 
 # (struct attribute, its path in the record) of the three partial dates, in column order.
@@ -127,7 +133,7 @@ def _date(struct: DateStruct | None, path: str, nct: str) -> tuple[Any, Any, Any
 
 
 def _json(items: list[dict[str, Any]]) -> str:
-    return _ENCODE.encode(items).decode()
+    return intern(_ENCODE.encode(items).decode())
 
 
 @dataclass
@@ -142,13 +148,17 @@ class TrialRows:
 
     def __post_init__(self) -> None:
         self._matcher = matcher_for(self.vocabulary)
-        self._rows: dict[str, list[Any]] = {}
-        self._named: dict[str, list[str]] = {}  # modalities the interventions name
-        self._found_by: dict[str, list[str]] = {}
+        self._lists = _Lists()
+        # Kept by column, not by row: the frame then takes one column at a time.
+        self._columns: list[list[Any]] = [[] for _ in TABLE_COLUMNS]
+        self._index: dict[str, int] = {}  # nct_id -> position in the columns
+        self._named: list[list[str]] = []  # modalities the interventions name, by position
+        self._found_by: list[list[str]] = []
         self._rejected_at: dict[str, int] = {}
+        self._frame: pd.DataFrame | None = None
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self._index)
 
     def add(
         self,
@@ -167,16 +177,23 @@ class TrialRows:
             if not nct:
                 self.without_nct_id.append(self._describe(study, searches))
                 continue
-            if nct in self._rows or nct in self._rejected_at:
+            at = self._index.get(nct)
+            if at is not None or nct in self._rejected_at:
                 self.repeats += 1
             else:
                 try:
-                    self._rows[nct] = self._row(nct, study)
+                    row, named = self._row(nct, study)
                 except RecordError as exc:
                     self._reject(exc.rejected, searches)
                     continue
-            known = self._found_by.setdefault(nct, [])
-            known += [s for s in searches if s not in known]
+                at = self._index[nct] = len(self._named)
+                for column, value in zip(self._columns, row, strict=True):
+                    column.append(value)
+                self._named.append(named)
+                self._found_by.append([])
+            if at is not None:
+                known = self._found_by[at]
+                known += [s for s in searches if s not in known]
 
     def add_records(
         self, records: Iterable[Mapping[str, Any]], found_by: str | Sequence[str]
@@ -213,8 +230,9 @@ class TrialRows:
             "status": status.overall_status if status else None,
         }
 
-    def _row(self, nct: str, study: Study) -> list[Any]:
-        one, many = _one, _all
+    def _row(self, nct: str, study: Study) -> tuple[list[Any], list[str]]:
+        """The row of ``TABLE_COLUMNS`` (labels left empty) and the modalities named."""
+        one, many = _one, self._lists.of
         protocol = study.protocol_section
         ident = protocol.identification_module
         status = protocol.status_module
@@ -232,7 +250,7 @@ class TrialRows:
         arms = protocol.arms_interventions_module
         interventions = arms.interventions if arms else []
         names = [n for i in interventions for n in (i.name, *i.other_names) if n]
-        self._named[nct] = self._matcher.classify(names)
+        named = self._lists.of(self._matcher.classify(names))
         outcomes = protocol.outcomes_module.primary_outcomes if protocol.outcomes_module else []
         locations = protocol.contacts_locations_module
         countries = (
@@ -252,7 +270,7 @@ class TrialRows:
         else:
             last_update_date = None
         phases = design.phases if design else []
-        return [
+        row = [
             nct,
             (ident.brief_title or ident.official_title or None),
             one("/".join(phases)) if phases else None,
@@ -275,7 +293,7 @@ class TrialRows:
             count,
             one(enrollment_type),
             *dates,
-            outcomes[0].measure if outcomes else None,
+            one(outcomes[0].measure) if outcomes else None,
             _json(
                 [
                     {"measure": o.measure, "time_frame": o.time_frame, "description": o.description}
@@ -290,40 +308,44 @@ class TrialRows:
             ),
             last_update_date,
         ]
+        return row, named
 
     def frame(self, found_by: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
         """Every row, labelled, sorted by ``nct_id``, in ``FRAME_COLUMNS``.
 
         ``found_by`` replaces the searches as the label fallback (a look-up by NCT id keeps
-        the modalities the trial already has).
+        the modalities the trial already has). The rows move into the frame: a later call
+        returns the same frame.
         """
-        rows = []
-        for nct in sorted(self._rows):
-            row = self._rows[nct]
-            searches = found_by[nct] if found_by is not None else self._found_by[nct]
-            named = self._named[nct]
-            modalities = named or modalities_from_searches(searches, self.vocabulary)
-            row[_MODALITY] = modalities[0] if modalities else None
-            row[_MODALITIES] = modalities
-            row[_SOURCE] = ("interventions" if named else "search") if modalities else "none"
-            # In place: a copy of every row would double the rows' memory at the largest moment.
-            if len(row) == len(TABLE_COLUMNS):
-                row.append(None)
-            row[-1] = list(searches)
-            rows.append(row)
-        return frame_of(rows)
+        if self._frame is not None:
+            return self._frame
+        ncts = self._columns[0]
+        order = sorted(range(len(ncts)), key=ncts.__getitem__)
+        searches = [found_by[ncts[i]] if found_by is not None else self._found_by[i] for i in order]
+        labels: list[list[Any]] = [[], [], []]
+        for i, searched in zip(order, searches, strict=True):
+            named = self._named[i]
+            modalities = named or modalities_from_searches(searched, self.vocabulary)
+            labels[0].append(modalities[0] if modalities else None)
+            labels[1].append(self._lists.of(modalities))
+            labels[2].append(("interventions" if named else "search") if modalities else "none")
+        data: dict[str, Any] = {}
+        for position, name in enumerate(TABLE_COLUMNS):
+            if name in ("modality", "modalities", "modality_source"):
+                values = labels[("modality", "modalities", "modality_source").index(name)]
+            else:
+                values = list(map(self._columns[position].__getitem__, order))
+                self._columns[position] = []  # one column at a time: never two copies of all
+            data[name] = _column(name, values)
+        data["found_by"] = _column("found_by", [self._lists.of(s) for s in searches])
+        self._frame = pd.DataFrame(data, columns=FRAME_COLUMNS, copy=False)
+        return self._frame
 
 
-def frame_of(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
-    """Rows in ``FRAME_COLUMNS`` order as a frame; counts as Int64, no row copied twice."""
-    columns = zip(*rows, strict=True) if rows else [()] * len(FRAME_COLUMNS)
-    data: dict[str, Any] = {}
-    for name, values in zip(FRAME_COLUMNS, columns, strict=True):
-        if name in ("enrollment_actual", "enrollment_count"):
-            data[name] = pd.array(values, dtype="Int64")
-        else:
-            data[name] = pd.Series(values, dtype=object)
-    return pd.DataFrame(data, columns=FRAME_COLUMNS, copy=False)
+def _column(name: str, values: list[Any]) -> Any:
+    if name in ("enrollment_actual", "enrollment_count"):
+        return pd.array(values, dtype="Int64")
+    return pd.Series(values, dtype=object)
 
 
 def build_trials(
