@@ -14,9 +14,9 @@ import statistics
 
 from benchmark_pipeline.lib import modalities
 from benchmark_pipeline.lib.trials import dates, indication
-from benchmark_pipeline.lib.trials.client import STUDY_FIELDS
+from benchmark_pipeline.lib.trials.decoding import decode_page
+from benchmark_pipeline.lib.trials.paging import STUDY_FIELDS
 from benchmark_pipeline.lib.trials.records import TrialRows
-from benchmark_pipeline.lib.trials.wire import decode_page
 from benchmark_pipeline_tests.fakes import generate_records
 from benchmark_pipeline_tests.fakes.ctgov_query import project
 from benchmarks import common

@@ -20,8 +20,8 @@ from benchmark_pipeline.defs.trials import checks as trials_checks
 from benchmark_pipeline.defs.trials.assets import benchmark_trials, raw_benchmark_trials
 from benchmark_pipeline.defs.trials.config import RawTrialsConfig
 from benchmark_pipeline.lib.schema import migrations
-from benchmark_pipeline.lib.trials import client as ctgov_client
 from benchmark_pipeline.lib.trials.load import known_trials, load_trials, trials_to_load
+from benchmark_pipeline.lib.trials.paging import PAGE_SIZE
 from benchmark_pipeline.lib.trials.search import search_trials
 from benchmark_pipeline.resources import ClinicalTrialsResource, PostgresResource
 from benchmark_pipeline_tests.fakes import FakeCtgovServer, generate_records
@@ -63,8 +63,7 @@ def bare_run(dsn: str, base_url: str) -> dict[str, int]:
         "rows": load.row_count,
         "records": search.records_received,
         # One page per 1,000 studies of each search (at least one), plus /version.
-        "expected_requests": 1
-        + sum(max(1, math.ceil(total / ctgov_client.PAGE_SIZE)) for total in totals),
+        "expected_requests": 1 + sum(max(1, math.ceil(total / PAGE_SIZE)) for total in totals),
     }
 
 

@@ -4,25 +4,20 @@
 records of a larger set are the ``k`` records of a smaller one, so a 1.6k run and a 100k run share
 their prefix. ``TrialRecords`` holds them in registry order, keeps the modalities each record was
 built from (the ground truth a classifier should find) and lets tests change or remove a record
-while a fake server is serving it.
+while a fake server is serving it (``ctgov_store``).
 """
 
 import bisect
-import copy
 import gc
 import itertools
 import math
 import random
-import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
+from .ctgov_conditions import CONDITION_CATEGORY, CONDITION_MESH, CONDITIONS
+from .ctgov_store import TrialRecords
 from .ctgov_vocabulary import (
     ACRONYM_NOISE,
     COMPARATORS,
-    CONDITION_CATEGORY,
-    CONDITION_MESH,
-    CONDITIONS,
     FACILITIES,
     INTERVENTION_NAMES,
     MODALITY_TERMS,
@@ -267,76 +262,6 @@ def generate_study(index: int, seed: int = 0) -> tuple[dict, frozenset[str]]:
         "hasResults": status == "COMPLETED" and rng.random() < 0.3,
     }
     return study, frozenset(modalities)
-
-
-@dataclass
-class TrialRecords:
-    """Studies in registry order, with their true modalities; safe to change while served.
-
-    ``version`` grows with every change so a server can drop what it cached.
-    """
-
-    studies: dict[str, dict] = field(default_factory=dict)
-    modalities: dict[str, frozenset[str]] = field(default_factory=dict)
-    version: int = 0
-    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
-
-    def __len__(self) -> int:
-        return len(self.studies)
-
-    def __iter__(self) -> Iterator[dict]:
-        with self.lock:
-            return iter(list(self.studies.values()))
-
-    def ids(self) -> list[str]:
-        """NCT ids in registry order."""
-        with self.lock:
-            return list(self.studies)
-
-    def get(self, nct: str) -> dict:
-        """A deep copy of one study (KeyError when absent)."""
-        with self.lock:
-            return copy.deepcopy(self.studies[nct])
-
-    def add(self, study: dict, modalities: frozenset[str] = frozenset()) -> None:
-        """Add or replace a study, keyed by its nctId."""
-        nct = study["protocolSection"]["identificationModule"]["nctId"]
-        with self.lock:
-            self.studies[nct] = study
-            self.modalities[nct] = frozenset(modalities)
-            self.version += 1
-
-    def mutate(self, nct: str, change: Callable[[dict], None]) -> dict:
-        """Apply ``change`` to a copy of the study, store it and return it."""
-        with self.lock:
-            study = copy.deepcopy(self.studies[nct])
-            change(study)
-            self.studies[nct] = study
-            self.version += 1
-            return study
-
-    def set_status(self, nct: str, status: str, *, last_update: str | None = None) -> dict:
-        """Change one study's overallStatus (and lastUpdatePostDate when given)."""
-
-        def change(study: dict) -> None:
-            module = study["protocolSection"]["statusModule"]
-            module["overallStatus"] = status
-            if last_update:
-                module["lastUpdatePostDateStruct"] = {"date": last_update, "type": "ACTUAL"}
-
-        return self.mutate(nct, change)
-
-    def remove(self, nct: str) -> dict:
-        """Remove one study and return it."""
-        with self.lock:
-            self.modalities.pop(nct, None)
-            self.version += 1
-            return self.studies.pop(nct)
-
-    def with_modality(self, modality: str) -> list[str]:
-        """NCT ids whose interventions include ``modality``."""
-        with self.lock:
-            return [nct for nct, found in self.modalities.items() if modality in found]
 
 
 def generate_records(count: int, seed: int = 0) -> TrialRecords:

@@ -10,8 +10,8 @@ from benchmark_pipeline.lib.trials.indication import indication_category
 from benchmark_pipeline_tests.support.reference import reference_names, reference_path
 
 from . import spec
+from .ctgov_conditions import CONDITION_CATEGORY, CONDITION_MESH, CONDITIONS
 from .ctgov_records import MODALITY_TERMS, TrialRecords, generate_records
-from .ctgov_vocabulary import CONDITION_CATEGORY, CONDITION_MESH, CONDITIONS
 
 SAMPLES = ("ctgov", "samples")
 

@@ -5,13 +5,14 @@ import dagster as dg
 from benchmark_pipeline.constants import OWNERS, TRIALS_GROUP
 from benchmark_pipeline.defs.metadata import check_result
 from benchmark_pipeline.defs.schema.assets import benchmark_schema
-from benchmark_pipeline.lib.trials.client import CtgovError, iter_lookups
+from benchmark_pipeline.lib.trials.client import CtgovError
 from benchmark_pipeline.lib.trials.load import (
     TRIALS_TABLE,
     known_trials,
     load_trials,
     trials_to_load,
 )
+from benchmark_pipeline.lib.trials.paging import iter_lookups
 from benchmark_pipeline.lib.trials.records import FRAME_COLUMNS, TABLE_COLUMNS
 from benchmark_pipeline.lib.trials.refresh import plan_refresh
 from benchmark_pipeline.lib.trials.search import TrialSearch, search_trials

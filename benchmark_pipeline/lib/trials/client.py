@@ -1,17 +1,14 @@
-"""ClinicalTrials.gov API v2 over httpx: request building, pacing, retries, deadlines, pagination.
+"""ClinicalTrials.gov API v2 over httpx: one request at a time, paced, retried, within a deadline.
 
 Every request has a deadline (``max_total_seconds``) that covers its retries and the reading of
-its body, so a body dripped slowly is cut off too. Pages are decoded as they arrive
-(``lib/trials/wire.py``) and pagination is bounded: a repeated page token, more pages than the
-announced ``totalCount`` can fill, or a different number of studies all end the run.
-Sleeping, the clock and the jitter source are parameters, so tests run without waiting.
+its body, so a body dripped slowly is cut off too. What is asked, and the paging through a
+result, live in ``lib/trials/paging.py``. Sleeping, the clock and the jitter source are
+parameters, so tests run without waiting.
 """
 
-import math
 import random
-import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -19,26 +16,11 @@ from typing import Any
 
 import httpx
 
-from benchmark_pipeline.lib.modalities import INTERVENTION_FIELD_ONLY
-from benchmark_pipeline.lib.trials.wire import (
-    DecodedPage,
-    MalformedResponse,
-    Version,
-    decode_page,
-    decode_version,
-)
-
 DEFAULT_BASE_URL = "https://clinicaltrials.gov/api/v2"
 USER_AGENT = (
     "benchmark_pipeline/0.1 (psychedelic-therapy benchmark tables; weekly refresh; "
     "+https://clinicaltrials.gov/data-api/api)"
 )
-PAGE_SIZE = 1000  # the API's maximum; larger values are silently coerced down to it
-# Pieces of a record the rows use (piece names of the API's data structure, checked against the
-# OpenAPI spec by the tests): the protocol, the condition MeSH terms and ancestors, hasResults.
-STUDY_FIELDS = "ProtocolSection|ConditionBrowseModule|HasResults"
-IDS_PER_LOOKUP = 200  # keeps a filter.ids request URL a few kB long
-EXTRA_PAGES = 3  # empty pages tolerated beyond what totalCount needs ("a page may be empty")
 BODY_SHOWN = 300  # characters of a malformed body quoted in the error
 
 
@@ -110,7 +92,7 @@ def backoff_seconds(attempt: int, settings: RetrySettings, rng: Callable[[], flo
     return base * (0.5 + rng())
 
 
-def _describe(path: str, params: Mapping[str, Any] | None) -> str:
+def describe_request(path: str, params: Mapping[str, Any] | None) -> str:
     shown = {k: v for k, v in (params or {}).items() if k != "pageToken"}
     return f"GET {path} {shown}" if shown else f"GET {path}"
 
@@ -177,7 +159,7 @@ class CtgovSession:
         started = self.clock()
         deadline = started + self.settings.max_total_seconds
         limit = self.settings.max_total_seconds
-        what = _describe(path, params)
+        what = describe_request(path, params)
         for attempt in range(1, self.settings.max_attempts + 1):
             wait: float | None = None
             try:
@@ -216,117 +198,3 @@ class CtgovSession:
             # The wait already spaced the requests; pacing starts again from here.
             self._last_request_at = None
         raise CtgovError(f"{what} failed after {self.settings.max_attempts} attempts: {problem}")
-
-
-def _essie_term(term: str) -> str:
-    # Anything but a bare word is quoted so Essie reads it as one phrase ("magic mushroom", "N,N-DMT").
-    quoted = term if re.fullmatch(r"[A-Za-z0-9]+", term) else f'"{term}"'
-    if term in INTERVENTION_FIELD_ONLY:
-        return f"AREA[InterventionName]{quoted} OR AREA[InterventionOtherName]{quoted}"
-    return quoted
-
-
-def search_params(
-    terms: Sequence[str], statuses: Sequence[str], condition: str | None = None
-) -> dict[str, str]:
-    """The ``/studies`` query for one modality: its terms OR-ed in ``query.intr``, statuses filtered."""
-    params = {
-        "query.intr": " OR ".join(_essie_term(t) for t in terms),
-        "fields": STUDY_FIELDS,
-        "pageSize": str(PAGE_SIZE),
-    }
-    if statuses:
-        params["filter.overallStatus"] = "|".join(statuses)
-    if condition:
-        params["query.cond"] = condition
-    return params
-
-
-@dataclass
-class Paging:
-    """What one paged result announced and delivered, filled in as the pages arrive."""
-
-    total_count: int = 0
-    pages: int = 0
-    received: int = 0
-
-
-def iter_pages(
-    session: CtgovSession, params: Mapping[str, str], paging: Paging | None = None
-) -> Iterator[DecodedPage]:
-    """Every page of ``/studies`` for ``params``, decoded, until ``nextPageToken`` is absent.
-
-    An empty page is not the end. Raises ``CtgovError`` when a token repeats or the pages
-    outnumber what ``totalCount`` can fill (plus ``EXTRA_PAGES``), ``TotalCountMismatch`` when
-    the studies received (kept or rejected) differ from ``totalCount``, and ``MalformedAnswer``
-    for a page that is not a ``PagedStudies``.
-    """
-    paging = paging if paging is not None else Paging()
-    what = _describe("/studies", params)
-    first = _page(session.get("/studies", {**params, "countTotal": "true"}))
-    if first.total_count is None:
-        raise CtgovError(f"{what}: first page has no totalCount")
-    paging.total_count = first.total_count
-    page_size = int(params.get("pageSize") or 10)
-    allowed = max(1, math.ceil(first.total_count / page_size)) + EXTRA_PAGES
-    page, seen_tokens = first, set()
-    while True:
-        paging.pages += 1
-        paging.received += len(page.studies) + len(page.rejected)
-        if paging.received > paging.total_count:
-            raise TotalCountMismatch(
-                f"{what}: received {paging.received} studies by page {paging.pages} but the API "
-                f"announced totalCount={paging.total_count}; refusing to load a wrong result"
-            )
-        yield page
-        token = page.next_page_token
-        if not token:
-            break
-        if token in seen_tokens:
-            raise CtgovError(f"{what}: page token repeated after {paging.pages} pages")
-        if paging.pages >= allowed:
-            raise CtgovError(
-                f"{what}: still a nextPageToken after {paging.pages} pages, more than "
-                f"totalCount={paging.total_count} at pageSize={page_size} needs "
-                f"(+{EXTRA_PAGES}); stopping an endless listing"
-            )
-        seen_tokens.add(token)
-        page = _page(session.get("/studies", {**params, "pageToken": token}))
-    if paging.received != paging.total_count:
-        raise TotalCountMismatch(
-            f"{what}: received {paging.received} studies in {paging.pages} page(s) but the API "
-            f"announced totalCount={paging.total_count}; refusing to load an incomplete result"
-        )
-
-
-def _page(answer: Answer) -> DecodedPage:
-    try:
-        return decode_page(answer.body)
-    except MalformedResponse as exc:
-        raise answer.malformed(str(exc)) from None
-
-
-def lookup_params(nct_ids: Sequence[str]) -> dict[str, str]:
-    """A ``filter.ids`` query: the current records of these ids, whatever their status."""
-    return {"filter.ids": "|".join(nct_ids), "fields": STUDY_FIELDS, "pageSize": str(PAGE_SIZE)}
-
-
-def iter_lookups(
-    session: CtgovSession, nct_ids: Iterable[str], batch_size: int = IDS_PER_LOOKUP
-) -> Iterator[DecodedPage]:
-    """Pages of the current records of these NCT ids (``filter.ids``, no other filter).
-
-    Ids the registry no longer has are simply absent from the result.
-    """
-    ids = sorted(set(nct_ids))
-    for start in range(0, len(ids), batch_size):
-        yield from iter_pages(session, lookup_params(ids[start : start + batch_size]))
-
-
-def read_version(session: CtgovSession) -> Version:
-    """``/version``: ``apiVersion`` and ``dataTimestamp`` (UTC) of the data being served."""
-    answer = session.get("/version")
-    try:
-        return decode_version(answer.body)
-    except MalformedResponse as exc:
-        raise answer.malformed(str(exc)) from None

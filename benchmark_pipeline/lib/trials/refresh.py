@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from benchmark_pipeline.lib.trials.decoding import DecodedPage, nct_id_of
 from benchmark_pipeline.lib.trials.records import RejectedRecord, TrialRows
-from benchmark_pipeline.lib.trials.wire import DecodedPage, nct_id_of
 
 LOOKUP = "lookup by nct_id"
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from benchmark_pipeline.lib.trials import client
+from benchmark_pipeline.lib.trials import client, paging
 from benchmark_pipeline.lib.trials.records import RejectedRecord, TrialRows
 
 
@@ -47,21 +47,21 @@ def search_trials(
     answer usably (after its own retries), ``client.MalformedAnswer`` when an answer is not what
     the API promises.
     """
-    version = client.read_version(session)
+    version = paging.read_version(session)
     vocabulary = {m: tuple(terms) for m, terms in vocabulary.items()}
     rows = TrialRows(vocabulary)
-    paging: dict[str, client.Paging] = {}
+    progress: dict[str, paging.Paging] = {}
     for modality, terms in vocabulary.items():
-        paging[modality] = client.Paging()
-        params = client.search_params(terms, statuses, condition)
-        for page in client.iter_pages(session, params, paging[modality]):
+        progress[modality] = paging.Paging()
+        params = paging.search_params(terms, statuses, condition)
+        for page in paging.iter_pages(session, params, progress[modality]):
             rows.add(page.studies, modality, page.rejected)
     return TrialSearch(
         frame=rows.frame(),
         vocabulary=vocabulary,
         statuses=list(statuses),
-        total_count_per_search={m: p.total_count for m, p in paging.items()},
-        pages_per_search={m: p.pages for m, p in paging.items()},
+        total_count_per_search={m: p.total_count for m, p in progress.items()},
+        pages_per_search={m: p.pages for m, p in progress.items()},
         records_received=rows.records_received,
         repeats=rows.repeats,
         without_nct_id=rows.without_nct_id,

@@ -2,23 +2,20 @@ import dagster as dg
 import pytest
 
 from benchmark_pipeline.defs.schema.assets import benchmark_schema
-from benchmark_pipeline.defs.trials import checks
 from benchmark_pipeline.defs.trials.assets import (
     benchmark_trials,
     raw_benchmark_trials,
 )
-from benchmark_pipeline_tests.fakes import FakeCtgov, Faults, fake_resource, registry, spec, study
-
-CHECKS = [
-    checks.nct_ids_valid,
-    checks.have_titles,
-    checks.no_sharp_drop,
-    checks.count_in_expected_range,
-    checks.every_modality_found,
-    checks.rejected_records,
-    checks.non_psychiatric_share,
-    checks.search_labelled_trials,
-]
+from benchmark_pipeline_tests.fakes import Faults, fake_resource, study
+from benchmark_pipeline_tests.support.ctgov import spec_checked_fake as fake_api
+from benchmark_pipeline_tests.support.trials_runs import (
+    CHECKS,
+    evaluations,
+    failure_text,
+    materialize,
+    rows,
+    snapshot,
+)
 
 
 def trials() -> list[dict]:
@@ -31,59 +28,6 @@ def trials() -> list[dict]:
         study("NCT00000005", ["Placebo"], status="RECRUITING"),  # matches no search
         study("NCT00000006", ["LSD"], status="WITHDRAWN"),  # outside the status filter
     ]
-
-
-def fake_api(studies, **kwargs) -> FakeCtgov:
-    """The one fake over ``studies``, checking every page it serves against the spec."""
-    return FakeCtgov(registry(*studies), validate=spec.validate, **kwargs)
-
-
-def materialize(fake, postgres, instance, *, dry_run=False, raise_on_error=True, max_drop=0.2):
-    run_config = {
-        "ops": {
-            "benchmark_trials": {"config": {"dry_run": dry_run}},
-            "raw_benchmark_trials_no_sharp_drop": {"config": {"max_drop_fraction": max_drop}},
-        }
-    }
-    return dg.materialize(
-        [benchmark_schema, raw_benchmark_trials, benchmark_trials, *CHECKS],
-        resources={"postgres": postgres, "ctgov": fake_resource(fake)},
-        instance=instance,
-        run_config=run_config,
-        raise_on_error=raise_on_error,
-    )
-
-
-def rows(postgres) -> dict:
-    with postgres.connect() as conn:
-        return {
-            r[0]: r[1:]
-            for r in conn.execute(
-                "SELECT nct_id, status, modality, missing_since FROM public.benchmark_trials"
-            ).fetchall()
-        }
-
-
-def snapshot(postgres) -> str:
-    with postgres.connect() as conn:
-        return conn.execute(
-            "SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY nct_id), '')) "
-            "FROM public.benchmark_trials t"
-        ).fetchone()[0]
-
-
-def failure_text(result) -> str:
-    """The step failure's message with its causes (the user's exception is the cause)."""
-    error = next(e for e in result.all_events if e.is_step_failure).step_failure_data.error
-    parts = []
-    while error is not None:
-        parts.append(error.message)
-        error = error.cause
-    return "".join(parts)
-
-
-def evaluations(result) -> dict:
-    return {e.check_name: e for e in result.get_asset_check_evaluations()}
 
 
 @pytest.fixture

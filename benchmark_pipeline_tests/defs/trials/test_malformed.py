@@ -6,8 +6,14 @@ import pytest
 
 from benchmark_pipeline.definitions import defs
 from benchmark_pipeline_tests.fakes import FakeCtgov, Faults, fake_resource, registry, study
-
-from .test_assets import evaluations, failure_text, fake_api, materialize, rows, snapshot
+from benchmark_pipeline_tests.support.ctgov import spec_checked_fake as fake_api
+from benchmark_pipeline_tests.support.trials_runs import (
+    evaluations,
+    failure_text,
+    materialize,
+    rows,
+    snapshot,
+)
 
 
 @pytest.fixture

@@ -5,13 +5,13 @@ import msgspec
 import pandas as pd
 import pytest
 
+from benchmark_pipeline.lib.trials.decoding import decode_page
 from benchmark_pipeline.lib.trials.records import (
     FRAME_COLUMNS,
     TABLE_COLUMNS,
     TrialRows,
     build_trials,
 )
-from benchmark_pipeline.lib.trials.wire import decode_page
 from benchmark_pipeline_tests.fakes import spec, study
 from benchmark_pipeline_tests.support.reference import reference_names, reference_path
 
