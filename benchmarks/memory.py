@@ -139,7 +139,8 @@ def run(uri: str, *, quick: bool, command: str) -> None:
                 "each run, in a process of its own started by a small launcher, fetches every "
                 "page of every modality search (no pacing), parses and loads into an empty "
                 "database; each page is decoded into rows as it arrives, so no page outlives its "
-                "turn. The Dagster run keeps the raw frame in the in-memory IO manager, as "
+                "turn. The Dagster run hands the raw value to the load step through Dagster's "
+                "default IO manager (pickled to the instance's storage and read back), as "
                 "`materialize` does by default. `ru_maxrss` is the launcher's RUSAGE_CHILDREN "
                 "figure for the run; `VmHWM` is the run's own high-water mark from /proc.",
                 "",

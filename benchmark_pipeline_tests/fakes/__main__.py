@@ -24,15 +24,13 @@ def main(argv: list[str] | None = None) -> int:
 
     records = generate_records(args.trials, seed=args.seed)
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # Both stop it, even where the shell that started it in the background ignores SIGINT.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
     with FakeCtgovServer(records, port=args.port) as server:
         print(f"{server.base_url}  ({len(records):,} trials, seed {args.seed}; Ctrl-C stops)")
         sys.stdout.flush()
-        try:
-            while not stop.wait(0.5):
-                pass
-        except KeyboardInterrupt:
-            pass
+        stop.wait()
     return 0
 
 
