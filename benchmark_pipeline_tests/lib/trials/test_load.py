@@ -1,11 +1,13 @@
+import json
 from datetime import date
 
 import pandas as pd
 import pytest
 
 from benchmark_pipeline.lib.trials.load import known_trials, load_trials
-from benchmark_pipeline.lib.trials.records import build_trials
+from benchmark_pipeline.lib.trials.records import TABLE_COLUMNS, build_trials
 from benchmark_pipeline_tests.fakes import study
+from benchmark_pipeline_tests.support.reference import reference_names, reference_path
 
 
 def _frame(*records) -> pd.DataFrame:
@@ -165,3 +167,30 @@ def test_the_table_refuses_a_label_source_or_precision_outside_its_vocabulary(mi
     with pytest.raises(Exception, match="start_date_precision"):
         load_trials(migrated, frame)
     assert _rows(migrated) == {}
+
+
+def test_every_real_sample_record_loads_with_its_columns(migrated):
+    records = []
+    for name in reference_names("ctgov", "samples", pattern="*.json"):
+        body = json.loads(reference_path("ctgov", "samples", name).read_text(encoding="utf-8"))
+        records += body["studies"] if "studies" in body else [body]
+    parsed = build_trials({"ketamine": records})
+    # 16 records, two of them the same trials again (a listing and the single-study answer)
+    assert (parsed.records_received, parsed.repeats, parsed.rejected) == (16, 2, [])
+    result = load_trials(migrated, parsed.frame[TABLE_COLUMNS])
+    assert result.inserted == len(parsed.frame) == 14
+    row = migrated.execute(
+        "SELECT status, study_type, primary_purpose, has_results, condition_mesh_terms,"
+        " jsonb_array_length(primary_outcomes), jsonb_array_length(interventions),"
+        " start_date_precision, indication_category, modality_source"
+        " FROM public.benchmark_trials WHERE nct_id = 'NCT02513394'"
+    ).fetchone()
+    assert row[:5] == (
+        "ACTIVE_NOT_RECRUITING",
+        "INTERVENTIONAL",
+        "TREATMENT",
+        True,
+        ["Breast Neoplasms"],
+    )
+    assert row[5] >= 1 and row[6] >= 1 and row[7] in ("day", "month")
+    assert row[8:] == ("other", "search")  # no psychedelic drug: labelled by the search alone
