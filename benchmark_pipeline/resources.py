@@ -109,7 +109,11 @@ class ClinicalTrialsResource(dg.ConfigurableResource):
     connect_timeout_seconds: float = Field(default=15.0)
     max_attempts: int = Field(default=6, description="Attempts per request, first one included.")
     max_total_seconds: float = Field(
-        default=300.0, description="Give up on a request once retrying would take longer than this."
+        default=300.0,
+        description=(
+            "Deadline of one request, its retries and the reading of its body included: a body "
+            "still arriving then is cut off."
+        ),
     )
     backoff_base_seconds: float = Field(
         default=2.0, description="First retry waits about this long; each next one twice as long."

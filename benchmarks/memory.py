@@ -18,6 +18,12 @@ from benchmarks import common
 TRIALS = 100_000
 SEED = 0
 MODES = ("imports only", "bare library calls", "Dagster materialize")
+TARGET_MB = 300
+BEFORE = (
+    "Before pages were decoded as they arrive, every search's raw JSON was held until all of "
+    "them had been read: the same run peaked at 812 MB bare and 939 MB through Dagster "
+    "(ru_maxrss, 2026-11-24)."
+)
 
 
 def _child(mode: str, dsn: str, base_url: str) -> dict[str, object]:
@@ -84,6 +90,8 @@ def run(uri: str, *, quick: bool, command: str) -> None:
                 ]
             )
             print(f"  {mode}: {reported['maxrss_mb']:,.0f} MB peak RSS", flush=True)
+    peaks = [float(r[1].replace(",", "")) for r in rows if r[0] != "imports only"]
+    verdict = "met" if max(peaks) <= TARGET_MB else "NOT met"
     table = common.md_table(
         [
             "child process",
@@ -103,11 +111,18 @@ def run(uri: str, *, quick: bool, command: str) -> None:
                 f"{TRIALS:,} fake records served by the loopback fake from the parent process; "
                 "each run, in a process of its own started by a small launcher, fetches every "
                 "page of every modality search (no pacing), parses and loads into an empty "
-                "database. The Dagster run keeps the raw frame in the in-memory IO manager, as "
+                "database; each page is decoded into rows as it arrives, so no page outlives its "
+                "turn. The Dagster run hands the raw value to the load step through Dagster's "
+                "default IO manager (pickled to the instance's storage and read back), as "
                 "`materialize` does by default. `ru_maxrss` is the launcher's RUSAGE_CHILDREN "
                 "figure for the run; `VmHWM` is the run's own high-water mark from /proc.",
                 "",
                 table,
+                "",
+                f"Target: at most {TARGET_MB} MB peak RSS for the bare and the Dagster run: "
+                f"{verdict}.",
+                "",
+                BEFORE,
             ]
         ),
     )

@@ -3,8 +3,8 @@
 Every run starts from an empty database (the schema asset applies the migrations). The Dagster
 run is ``dagster.materialize`` of the schema and trials assets on an ephemeral instance, in
 process; the bare run calls the same library functions in the same order (lint and apply the
-migrations, ``/version``, every page of every modality search, ``build_trials``,
-``known_trials``, ``load_trials``). The difference is what Dagster and the assets' metadata add.
+migrations, ``search_trials``: ``/version`` and every page of every modality search, each page
+decoded into rows as it arrives; ``known_trials``, ``load_trials``). The difference is what Dagster and the assets' metadata add.
 The API client's pacing is switched off (``min_interval_seconds=0``) so the fake's speed shows;
 what the default pacing would add is reported from the request count.
 """
@@ -20,9 +20,9 @@ from benchmark_pipeline.defs.trials import checks as trials_checks
 from benchmark_pipeline.defs.trials.assets import benchmark_trials, raw_benchmark_trials
 from benchmark_pipeline.defs.trials.config import RawTrialsConfig
 from benchmark_pipeline.lib.schema import migrations
-from benchmark_pipeline.lib.trials import client as ctgov_client
-from benchmark_pipeline.lib.trials.load import known_trials, load_trials
-from benchmark_pipeline.lib.trials.records import TABLE_COLUMNS, build_trials
+from benchmark_pipeline.lib.trials.load import known_trials, load_trials, trials_to_load
+from benchmark_pipeline.lib.trials.paging import PAGE_SIZE
+from benchmark_pipeline.lib.trials.search import search_trials
 from benchmark_pipeline.resources import ClinicalTrialsResource, PostgresResource
 from benchmark_pipeline_tests.fakes import FakeCtgovServer, generate_records
 from benchmarks import common
@@ -53,24 +53,17 @@ def bare_run(dsn: str, base_url: str) -> dict[str, int]:
         migrations.apply_migrations(conn, found)
     config = RawTrialsConfig()
     with ctgov(base_url).session() as session:
-        ctgov_client.read_version(session)
-        results = {
-            modality: ctgov_client.fetch_all_pages(
-                session, ctgov_client.search_params(terms, config.statuses, config.condition)
-            )
-            for modality, terms in config.modalities.items()
-        }
-    parsed = build_trials({m: r.studies for m, r in results.items()}, config.modalities)
+        search = search_trials(session, config.modalities, config.statuses, config.condition)
     with postgres.connect(autocommit=True) as conn:
         known = known_trials(conn)
         assert not known, "the bare run expects an empty table"
-        load = load_trials(conn, parsed.frame[TABLE_COLUMNS])
+        load = load_trials(conn, trials_to_load(search.frame))
+    totals = search.total_count_per_search.values()
     return {
         "rows": load.row_count,
-        "records": parsed.records_received,
+        "records": search.records_received,
         # One page per 1,000 studies of each search (at least one), plus /version.
-        "expected_requests": 1
-        + sum(max(1, math.ceil(r.total_count / ctgov_client.PAGE_SIZE)) for r in results.values()),
+        "expected_requests": 1 + sum(max(1, math.ceil(total / PAGE_SIZE)) for total in totals),
     }
 
 

@@ -9,7 +9,11 @@ import pytest
 
 from benchmark_pipeline.definitions import defs as load_defs
 from benchmark_pipeline_tests.fakes import Faults
-from benchmark_pipeline_tests.support.ctgov import expected_nct_ids, fast_ctgov
+from benchmark_pipeline_tests.support.ctgov import (
+    expected_indications,
+    expected_nct_ids,
+    fast_ctgov,
+)
 from benchmark_pipeline_tests.support.databases import table_snapshot
 
 
@@ -47,7 +51,17 @@ def test_full_pipeline_from_an_empty_database(defs, postgres, fake_api, records)
     assert _trial_ids(postgres) == sorted(expected_nct_ids(records))
     with postgres.connect() as conn:
         cohorts = conn.execute("SELECT count(*) FROM public.benchmark_cohorts").fetchone()[0]
+        labels = dict(
+            conn.execute("SELECT nct_id, indication_category FROM public.benchmark_trials")
+        )
+        sources = dict(
+            conn.execute(
+                "SELECT modality_source, count(*) FROM public.benchmark_trials GROUP BY 1"
+            ).fetchall()
+        )
     assert cohorts > 0
+    assert labels == expected_indications(records)
+    assert sources == {"interventions": len(labels)}  # every fake trial names its drug
 
 
 def test_thirty_percent_transient_failures_still_load_exactly_the_right_rows(

@@ -1,10 +1,12 @@
 """The `/studies` query language of the fake API: parameters, intervention terms, page tokens.
 
 Only what the pipeline sends is implemented: ``query.intr`` as terms or quoted phrases joined
-with ``OR`` (words side by side must all match, as Essie reads them), ``filter.overallStatus``,
-``filter.ids``, ``pageSize``, ``pageToken`` and ``countTotal``. Any other parameter the real API
-knows is refused with a message that names the fake, so a test never passes on a silently
-ignored parameter.
+with ``OR`` (words side by side must all match, whole words as Essie reads them, in intervention
+names, other names and descriptions; ``AREA[InterventionName]`` or
+``AREA[InterventionOtherName]`` before a term narrows it to that field), ``filter.overallStatus``,
+``filter.ids``, ``fields`` (piece names, see ``PIECES``), ``pageSize``, ``pageToken`` and
+``countTotal``. Any other parameter the real API knows is refused with a message that names the
+fake, so a test never passes on a silently ignored parameter.
 """
 
 import base64
@@ -35,7 +37,22 @@ DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 1000
 
 NCT_PATTERN = re.compile(r"^[Nn][Cc][Tt]0*([1-9]\d{0,7})$")
-_TOKEN = re.compile(r'"([^"]*)"|([()])|([^\s"()]+)')
+_TOKEN = re.compile(r'(AREA\[\w+\])?(?:"([^"]*)"|([()])|([^\s"()]+))')
+# The fields of an intervention that a bare term searches, and those AREA[...] can name.
+AREAS = {"InterventionName": ("name",), "InterventionOtherName": ("otherNames",)}
+BARE_TERM_FIELDS = ("name", "otherNames", "description")
+# Piece names of ``fields`` the fake serves, with the JSON path each one fills.
+PIECES: dict[str, tuple[str, ...]] = {
+    "NCTId": ("protocolSection", "identificationModule", "nctId"),
+    "BriefTitle": ("protocolSection", "identificationModule", "briefTitle"),
+    "OfficialTitle": ("protocolSection", "identificationModule", "officialTitle"),
+    "OverallStatus": ("protocolSection", "statusModule", "overallStatus"),
+    "ProtocolSection": ("protocolSection",),
+    "DerivedSection": ("derivedSection",),
+    "ConditionBrowseModule": ("derivedSection", "conditionBrowseModule"),
+    "InterventionBrowseModule": ("derivedSection", "interventionBrowseModule"),
+    "HasResults": ("hasResults",),
+}
 _LIST_SEPARATOR = re.compile(r"[,|]")
 
 
@@ -60,42 +77,49 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![0-9A-Za-z]){words}(?![0-9A-Za-z])", re.IGNORECASE)
 
 
+_FIELD_SETS = (BARE_TERM_FIELDS, *AREAS.values())
+
+
 @dataclass(frozen=True)
 class InterventionQuery:
     """``query.intr`` as alternatives, each a list of phrases that must all match."""
 
-    alternatives: tuple[tuple[re.Pattern[str], ...], ...]
+    alternatives: tuple[tuple[tuple[tuple[str, ...], re.Pattern[str]], ...], ...]
     only_ids: tuple[str, ...] = ()
 
     @classmethod
     def parse(cls, text: str) -> "InterventionQuery":
-        groups: list[list[str]] = [[]]
-        for quoted, paren, bare in _TOKEN.findall(text):
+        groups: list[list[tuple[tuple[str, ...], str]]] = [[]]
+        for area, quoted, paren, bare in _TOKEN.findall(text):
             if paren or bare in {"AND", "NOT"}:
                 raise BadRequest(
                     "the fake ClinicalTrials.gov server supports only terms and quoted phrases "
                     f"joined with OR in query.intr, got {text!r}"
                 )
-            if bare == "OR":
+            if area and area[5:-1] not in AREAS:
+                raise BadRequest(f"{area} is not implemented by the fake server")
+            fields = AREAS[area[5:-1]] if area else BARE_TERM_FIELDS
+            if bare == "OR" and not area:
                 groups.append([])
             else:
-                groups[-1].append(quoted or bare)
-        words = [w for group in groups for phrase in group for w in phrase.split(",") if w]
+                groups[-1].append((fields, quoted or bare))
+        words = [w for group in groups for _, phrase in group for w in phrase.split(",") if w]
         if words and all(NCT_PATTERN.match(w) for w in words):
             return cls((), tuple(normalize_nct(w) for w in words))
         if any(not group for group in groups):
             raise BadRequest(f"malformed query.intr: {text!r}")
-        return cls(tuple(tuple(_phrase_pattern(p) for p in group) for group in groups))
+        return cls(tuple(tuple((f, _phrase_pattern(p)) for f, p in group) for group in groups))
 
     def matches(self, study: dict) -> bool:
-        """True when some alternative matches the study's intervention names or other names."""
+        """True when some alternative matches the study's intervention fields."""
         module = study.get("protocolSection", {}).get("armsInterventionsModule", {})
-        texts = []
+        texts: dict[str, list[str]] = {f: [] for f in BARE_TERM_FIELDS}
         for item in module.get("interventions", []):
-            texts.append(item.get("name", ""))
-            texts.extend(item.get("otherNames", []))
-        text = "\n".join(texts)
-        return any(all(p.search(text) for p in group) for group in self.alternatives)
+            texts["name"].append(item.get("name", ""))
+            texts["otherNames"].extend(item.get("otherNames", []))
+            texts["description"].append(item.get("description", ""))
+        joined = {fields: "\n".join(t for f in fields for t in texts[f]) for fields in _FIELD_SETS}
+        return any(all(p.search(joined[f]) for f, p in group) for group in self.alternatives)
 
 
 @dataclass(frozen=True)
@@ -109,9 +133,12 @@ class StudiesRequest:
     page_token: str | None
     count_total: bool
     selection_key: str
+    pieces: tuple[str, ...] = ()
 
     @classmethod
-    def parse(cls, params: dict[str, list[str]]) -> "StudiesRequest":
+    def parse(
+        cls, params: dict[str, list[str]], max_page_size: int = MAX_PAGE_SIZE
+    ) -> "StudiesRequest":
         for name in params:
             if name in NOT_IMPLEMENTED:
                 raise BadRequest(f"parameter {name} is not implemented by the fake server")
@@ -140,10 +167,11 @@ class StudiesRequest:
             intervention=InterventionQuery.parse(intr) if intr else None,
             statuses=statuses,
             ids=frozenset(normalize_nct(v) for v in _split(one.get("filter.ids", ""))),
-            page_size=min(page_size or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+            page_size=min(page_size or DEFAULT_PAGE_SIZE, max_page_size),
             page_token=one.get("pageToken") or None,
             count_total=count_total == "true",
             selection_key=hashlib.sha256(json.dumps(selection).encode()).hexdigest()[:16],
+            pieces=parse_fields(one.get("fields", "")),
         )
 
     def selects(self, study: dict) -> bool:
@@ -157,6 +185,35 @@ class StudiesRequest:
             return False
         status = study["protocolSection"]["statusModule"].get("overallStatus")
         return not self.statuses or status in self.statuses
+
+
+def parse_fields(value: str) -> tuple[str, ...]:
+    """``fields`` as piece names; BadRequest for a piece the fake does not know."""
+    pieces = tuple(_split(value))
+    unknown = [p for p in pieces if p not in PIECES]
+    if unknown:
+        raise BadRequest(f"fields {', '.join(unknown)} are not known to the fake server")
+    return pieces
+
+
+def project(study: dict, pieces: tuple[str, ...]) -> dict:
+    """``study`` with only the JSON paths of ``pieces`` (all of it when none), in key order."""
+    if not pieces:
+        return study
+    return _keep(study, [PIECES[p] for p in pieces])
+
+
+def _keep(node: dict, paths: list[tuple[str, ...]]) -> dict:
+    kept = {}
+    for key, value in node.items():
+        below = [p[1:] for p in paths if p[0] == key]
+        if not below:
+            continue
+        if any(not p for p in below) or not isinstance(value, dict):
+            kept[key] = value
+        elif inner := _keep(value, below):
+            kept[key] = inner
+    return kept
 
 
 def encode_token(offset: int, selection_key: str, empty_served: bool) -> str:

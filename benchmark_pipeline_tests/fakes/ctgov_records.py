@@ -4,22 +4,20 @@
 records of a larger set are the ``k`` records of a smaller one, so a 1.6k run and a 100k run share
 their prefix. ``TrialRecords`` holds them in registry order, keeps the modalities each record was
 built from (the ground truth a classifier should find) and lets tests change or remove a record
-while a fake server is serving it.
+while a fake server is serving it (``ctgov_store``).
 """
 
 import bisect
-import copy
 import gc
 import itertools
 import math
 import random
-import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
+from .ctgov_conditions import CONDITION_CATEGORY, CONDITION_MESH, CONDITIONS
+from .ctgov_store import TrialRecords
 from .ctgov_vocabulary import (
+    ACRONYM_NOISE,
     COMPARATORS,
-    CONDITIONS,
     FACILITIES,
     INTERVENTION_NAMES,
     MODALITY_TERMS,
@@ -129,8 +127,13 @@ def _modalities(rng: random.Random) -> list[str]:
     return [first, _SECOND_MODALITY[first].draw(rng)]
 
 
-def _interventions(rng: random.Random, modalities: list[str], title_drug: str) -> list[dict]:
+def _interventions(
+    rng: random.Random, modalities: list[str], title_drug: str, noise: tuple | None
+) -> list[dict]:
     interventions = []
+    if noise:
+        kind, name, _ = noise
+        interventions.append({"type": kind, "name": name, "description": f"{name}, as usual."})
     for modality in modalities:
         name, other_names = rng.choice(INTERVENTION_NAMES[modality])
         item: dict = {"type": "DRUG", "name": name}
@@ -138,7 +141,8 @@ def _interventions(rng: random.Random, modalities: list[str], title_drug: str) -
             item["otherNames"] = list(other_names)
         item["description"] = f"{name} administered in a supervised dosing session."
         interventions.append(item)
-    for kind, name in rng.sample(COMPARATORS, k=_between(rng, 0 if modalities else 1, 2)):
+    least = 0 if modalities or noise else 1
+    for kind, name in rng.sample(COMPARATORS, k=_between(rng, least, 2)):
         interventions.append(
             {"type": kind, "name": name, "description": f"{name}, compared with {title_drug}."}
         )
@@ -175,6 +179,7 @@ def _status_module(rng: random.Random, status: str) -> dict:
     return {
         "overallStatus": status,
         "startDateStruct": _date_struct(rng, start, started, omit_type_share=0.1),
+        "primaryCompletionDateStruct": _date_struct(rng, end, ended, omit_type_share=0.05),
         "completionDateStruct": _date_struct(rng, end, ended, omit_type_share=0.05),
         "lastUpdatePostDateStruct": {
             "date": f"{updated}-{_between(rng, 1, 8):02d}-{_between(rng, 1, 28):02d}",
@@ -183,22 +188,42 @@ def _status_module(rng: random.Random, status: str) -> dict:
     }
 
 
-def generate_study(index: int, seed: int = 0) -> tuple[dict, frozenset[str]]:
-    """Record ``index`` of the set for ``seed``: the ``Study`` JSON and its true modalities."""
-    rng = random.Random(seed * 1_000_003 + index)
-    modalities = _modalities(rng)
-    drug = " and ".join(INTERVENTION_NAMES[m][0][0] for m in modalities) or "Escitalopram"
-    conditions = CONDITIONS[modalities[0] if modalities else "none"]
-    condition = conditions[_below(rng, len(conditions))]
-    status = _STATUS.draw(rng)
-    observational = rng.random() < OBSERVATIONAL_SHARE
+def _design(rng: random.Random, status: str, observational: bool, healthy: bool) -> dict:
     design: dict = {"studyType": "OBSERVATIONAL" if observational else "INTERVENTIONAL"}
-    if not observational:
+    if observational:
+        design["designInfo"] = {"observationalModel": "COHORT", "timePerspective": "PROSPECTIVE"}
+    else:
         design["phases"] = list(_PHASES.draw(rng))
+        design["designInfo"] = {
+            "allocation": "RANDOMIZED" if rng.random() < 0.7 else "NON_RANDOMIZED",
+            "primaryPurpose": "BASIC_SCIENCE" if healthy else "TREATMENT",
+        }
     design["enrollmentInfo"] = {
         "count": 0 if status == "WITHDRAWN" else _between(rng, 8, 400),
         "type": "ACTUAL" if status in FINISHED else "ESTIMATED",
     }
+    return design
+
+
+def _condition_browse(condition: str) -> dict:
+    meshes, ancestors = CONDITION_MESH[condition]
+    return {
+        "meshes": [{"term": term} for term in meshes],
+        "ancestors": [{"term": term} for term in ancestors],
+    }
+
+
+def generate_study(index: int, seed: int = 0) -> tuple[dict, frozenset[str]]:
+    """Record ``index`` of the set for ``seed``: the ``Study`` JSON and its true modalities."""
+    rng = random.Random(seed * 1_000_003 + index)
+    modalities = _modalities(rng)
+    noise = None if modalities or rng.random() < 0.5 else rng.choice(ACRONYM_NOISE)
+    drug = " and ".join(INTERVENTION_NAMES[m][0][0] for m in modalities) or "Escitalopram"
+    conditions = CONDITIONS[modalities[0] if modalities else "none"]
+    condition = noise[2] if noise else conditions[_below(rng, len(conditions))]
+    healthy = condition == "Healthy Volunteers"
+    status = _STATUS.draw(rng)
+    observational = rng.random() < OBSERVATIONAL_SHARE
     kind = "Prospective Observational" if observational else "Randomized, Double-Blind"
     sponsor = SPONSORS[_below(rng, len(SPONSORS))]
     study = {
@@ -209,91 +234,34 @@ def generate_study(index: int, seed: int = 0) -> tuple[dict, frozenset[str]]:
                 "officialTitle": f"A {kind} Study of {drug} in Adults With {condition} ({sponsor})",
             },
             "statusModule": _status_module(rng, status),
-            "conditionsModule": {"conditions": [condition]},
-            "designModule": design,
-            "armsInterventionsModule": {"interventions": _interventions(rng, modalities, drug)},
+            "conditionsModule": {
+                "conditions": [condition],
+                "keywords": ["psychedelic", drug.lower()] if modalities else [drug.lower()],
+            },
+            "designModule": _design(rng, status, observational, healthy),
+            "armsInterventionsModule": {
+                "interventions": _interventions(rng, modalities, drug, noise)
+            },
             "outcomesModule": {
                 "primaryOutcomes": [
                     {"measure": measure, "timeFrame": frame}
                     for measure, frame in rng.sample(OUTCOMES, k=_between(rng, 1, 2))
                 ]
             },
+            # Some patient trials take healthy controls too; their condition still decides.
+            "eligibilityModule": {
+                "healthyVolunteers": healthy
+                or (CONDITION_CATEGORY[condition] != "other" and rng.random() < 0.1)
+            },
             "contactsLocationsModule": {"locations": _locations(rng)},
         },
-        "derivedSection": {"miscInfoModule": {"versionHolder": VERSION_HOLDER}},
+        "derivedSection": {
+            "miscInfoModule": {"versionHolder": VERSION_HOLDER},
+            "conditionBrowseModule": _condition_browse(condition),
+        },
         "hasResults": status == "COMPLETED" and rng.random() < 0.3,
     }
     return study, frozenset(modalities)
-
-
-@dataclass
-class TrialRecords:
-    """Studies in registry order, with their true modalities; safe to change while served.
-
-    ``version`` grows with every change so a server can drop what it cached.
-    """
-
-    studies: dict[str, dict] = field(default_factory=dict)
-    modalities: dict[str, frozenset[str]] = field(default_factory=dict)
-    version: int = 0
-    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
-
-    def __len__(self) -> int:
-        return len(self.studies)
-
-    def __iter__(self) -> Iterator[dict]:
-        with self.lock:
-            return iter(list(self.studies.values()))
-
-    def ids(self) -> list[str]:
-        """NCT ids in registry order."""
-        with self.lock:
-            return list(self.studies)
-
-    def get(self, nct: str) -> dict:
-        """A deep copy of one study (KeyError when absent)."""
-        with self.lock:
-            return copy.deepcopy(self.studies[nct])
-
-    def add(self, study: dict, modalities: frozenset[str] = frozenset()) -> None:
-        """Add or replace a study, keyed by its nctId."""
-        nct = study["protocolSection"]["identificationModule"]["nctId"]
-        with self.lock:
-            self.studies[nct] = study
-            self.modalities[nct] = frozenset(modalities)
-            self.version += 1
-
-    def mutate(self, nct: str, change: Callable[[dict], None]) -> dict:
-        """Apply ``change`` to a copy of the study, store it and return it."""
-        with self.lock:
-            study = copy.deepcopy(self.studies[nct])
-            change(study)
-            self.studies[nct] = study
-            self.version += 1
-            return study
-
-    def set_status(self, nct: str, status: str, *, last_update: str | None = None) -> dict:
-        """Change one study's overallStatus (and lastUpdatePostDate when given)."""
-
-        def change(study: dict) -> None:
-            module = study["protocolSection"]["statusModule"]
-            module["overallStatus"] = status
-            if last_update:
-                module["lastUpdatePostDateStruct"] = {"date": last_update, "type": "ACTUAL"}
-
-        return self.mutate(nct, change)
-
-    def remove(self, nct: str) -> dict:
-        """Remove one study and return it."""
-        with self.lock:
-            self.modalities.pop(nct, None)
-            self.version += 1
-            return self.studies.pop(nct)
-
-    def with_modality(self, modality: str) -> list[str]:
-        """NCT ids whose interventions include ``modality``."""
-        with self.lock:
-            return [nct for nct, found in self.modalities.items() if modality in found]
 
 
 def generate_records(count: int, seed: int = 0) -> TrialRecords:

@@ -13,6 +13,17 @@ MODALITY_TERMS: dict[str, tuple[str, ...]] = {
     "dmt": ("dimethyltryptamine", "DMT", "N,N-DMT"),
     "ibogaine": ("ibogaine",),
     "mescaline": ("mescaline", "peyote"),
+    "arketamine": ("arketamine", "R-ketamine", "PCN-101", "PRT042"),
+    "5-meo-dmt": (
+        "5-MeO-DMT",
+        "5-methoxy-N,N-dimethyltryptamine",
+        "5 Methoxy N,N Dimethyltryptamine",
+        "mebufotenin",
+        "GH001",
+        "GH002",
+        "BPL-003",
+    ),
+    "methylone": ("methylone", "TSND-201"),
 }
 
 # Rough share of each modality among registered psychedelic trials; ketamine dominates.
@@ -26,6 +37,9 @@ MODALITY_WEIGHTS: dict[str, int] = {
     "ayahuasca": 4,
     "ibogaine": 3,
     "mescaline": 2,
+    "arketamine": 2,
+    "5-meo-dmt": 3,
+    "methylone": 1,
 }
 
 # modality -> (intervention name, other names) as sponsors actually register them.
@@ -63,11 +77,31 @@ INTERVENTION_NAMES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "dmt": (
         ("N,N-Dimethyltryptamine", ("DMT",)),
         ("SPL026", ("N,N-DMT", "dimethyltryptamine fumarate")),
-        ("DMT", ()),
+        ("DMT", ("N,N-dimethyltryptamine",)),
     ),
     "ibogaine": (("Ibogaine hydrochloride", ()), ("Ibogaine", ("iboga alkaloid",))),
     "mescaline": (("Mescaline", ()), ("Mescaline hydrochloride", ("peyote alkaloid",))),
+    # Found by a "ketamine" search (the word is there), labelled arketamine by their names.
+    "arketamine": (
+        ("PCN-101", ("R-ketamine",)),
+        ("Arketamine hydrochloride", ()),
+        ("R-ketamine", ("arketamine",)),
+    ),
+    # Found by a "dimethyltryptamine" search, labelled 5-MeO-DMT by their names.
+    "5-meo-dmt": (
+        ("GH001", ("5-MeO-DMT", "mebufotenin")),
+        ("5 Methoxy N,N Dimethyltryptamine", ()),
+        ("BPL-003", ("mebufotenin benzoate",)),
+    ),
+    "methylone": (("Methylone", ("TSND-201",)), ("TSND-201", ("methylone",))),
 }
+
+# Interventions of trials that are no psychedelic trial although a bare "DMT" names them: a
+# multiple-sclerosis disease-modifying therapy, dance/movement therapy.
+ACRONYM_NOISE: tuple[tuple[str, str, str], ...] = (
+    ("DRUG", "Disease-modifying therapy (DMT)", "Multiple Sclerosis"),
+    ("BEHAVIORAL", "Dance/Movement Therapy (DMT)", "Generalized Anxiety Disorder"),
+)
 
 # Comparators and co-interventions that carry no psychedelic term.
 COMPARATORS: tuple[tuple[str, str], ...] = (
@@ -79,31 +113,6 @@ COMPARATORS: tuple[tuple[str, str], ...] = (
     ("BEHAVIORAL", "Cognitive behavioral therapy"),
     ("OTHER", "Electroconvulsive therapy"),
 )
-
-CONDITIONS: dict[str, tuple[str, ...]] = {
-    "psilocybin": (
-        "Treatment Resistant Depression",
-        "Major Depressive Disorder",
-        "Alcohol Use Disorder",
-        "Anorexia Nervosa",
-        "Cancer-related Distress",
-    ),
-    "mdma": ("Post Traumatic Stress Disorder", "Alcohol Use Disorder", "Social Anxiety"),
-    "ketamine": (
-        "Treatment Resistant Depression",
-        "Suicidal Ideation",
-        "Postoperative Pain",
-        "Bipolar Depression",
-        "Post Traumatic Stress Disorder",
-    ),
-    "esketamine": ("Treatment Resistant Depression", "Major Depressive Disorder"),
-    "lsd": ("Generalized Anxiety Disorder", "Cluster Headache", "Major Depressive Disorder"),
-    "ayahuasca": ("Depression", "Substance Use Disorders"),
-    "dmt": ("Major Depressive Disorder", "Healthy Volunteers"),
-    "ibogaine": ("Opioid Use Disorder", "Traumatic Brain Injury"),
-    "mescaline": ("Healthy Volunteers", "Alcohol Use Disorder"),
-    "none": ("Major Depressive Disorder", "Generalized Anxiety Disorder"),
-}
 
 OUTCOMES: tuple[tuple[str, str], ...] = (
     (

@@ -86,3 +86,35 @@ def validate(instance: object, schema_name: str = "PagedStudies", *, strict: boo
     if problems:
         shown = "\n  ".join(problems[:20])
         raise AssertionError(f"{len(problems)} problem(s) against {schema_name}:\n  {shown}")
+
+
+def declared_parameters(path: str) -> set[str]:
+    """The query parameters the spec declares for ``GET path``."""
+    return {p["name"] for p in load_spec()["paths"][path]["get"].get("parameters", [])}
+
+
+def piece_paths(piece: str) -> list[tuple[str, ...]]:
+    """JSON paths in ``Study`` whose property name is the ``fields`` piece ``piece``.
+
+    A piece of the data structure is named for its property in PascalCase (``ConditionBrowseModule``
+    is ``derivedSection.conditionBrowseModule``, ``NCTId`` is ``...identificationModule.nctId``);
+    an empty list means the spec has no such field.
+    """
+    schemas = load_spec()["components"]["schemas"]
+    found: list[tuple[str, ...]] = []
+
+    def walk(name: str, path: tuple[str, ...], seen: frozenset[str]) -> None:
+        schema = schemas[name]
+        if schema.get("type") == "array" and "$ref" in schema.get("items", {}):
+            schema = schemas[schema["items"]["$ref"].rsplit("/", 1)[1]]
+        for prop, sub in (schema.get("properties") or {}).items():
+            here = (*path, prop)
+            if prop.lower() == piece.lower():
+                found.append(here)
+            ref = sub.get("$ref") or sub.get("items", {}).get("$ref")
+            target = ref.rsplit("/", 1)[1] if ref else None
+            if target and target not in seen:
+                walk(target, here, seen | {target})
+
+    walk("Study", (), frozenset({"Study"}))
+    return found

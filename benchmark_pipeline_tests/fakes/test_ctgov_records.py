@@ -6,9 +6,11 @@ from collections import Counter
 
 import pytest
 
+from benchmark_pipeline.lib.trials.indication import indication_category
 from benchmark_pipeline_tests.support.reference import reference_names, reference_path
 
 from . import spec
+from .ctgov_conditions import CONDITION_CATEGORY, CONDITION_MESH, CONDITIONS
 from .ctgov_records import MODALITY_TERMS, TrialRecords, generate_records
 
 SAMPLES = ("ctgov", "samples")
@@ -145,3 +147,44 @@ def test_the_mcode_fixture_is_not_a_raw_api_response() -> None:
     )
     assert spec.errors(document, "Study") == []
     assert any("modelPredictions" in p for p in spec.errors(document, "Study", strict=True))
+
+
+def test_records_carry_design_dates_mesh_and_the_healthy_volunteer_flag(
+    records: TrialRecords,
+) -> None:
+    studies = list(records)
+    infos = [s["protocolSection"]["designModule"]["designInfo"] for s in studies]
+    assert {i.get("allocation") for i in infos} >= {"RANDOMIZED", "NON_RANDOMIZED", None}
+    assert {i.get("primaryPurpose") for i in infos} >= {"TREATMENT", "BASIC_SCIENCE"}
+    assert all("primaryCompletionDateStruct" in _status(s) for s in studies)
+    browse = [s["derivedSection"]["conditionBrowseModule"] for s in studies]
+    assert sum(bool(b["meshes"]) for b in browse) > 1_000
+    assert {s["hasResults"] for s in studies} == {True, False}
+    flags = Counter(s["protocolSection"]["eligibilityModule"]["healthyVolunteers"] for s in studies)
+    assert flags[True] > 50 and flags[False] > 1_000
+    noise = [
+        s
+        for s in studies
+        if any(
+            "(DMT)" in i["name"]
+            for i in s["protocolSection"]["armsInterventionsModule"]["interventions"]
+        )
+    ]
+    assert noise and all(
+        not records.modalities[s["protocolSection"]["identificationModule"]["nctId"]] for s in noise
+    )
+
+
+def test_the_pipeline_finds_the_indication_each_condition_was_drawn_for() -> None:
+    conditions = {c for listed in CONDITIONS.values() for c in listed}
+    conditions |= {"Multiple Sclerosis"}
+    assert conditions <= set(CONDITION_MESH) and conditions <= set(CONDITION_CATEGORY)
+    for condition in sorted(conditions):
+        terms, ancestors = CONDITION_MESH[condition]
+        found = indication_category(
+            [condition],
+            mesh_terms=terms,
+            mesh_ancestors=ancestors,
+            healthy_volunteers=condition == "Healthy Volunteers",
+        )
+        assert found == CONDITION_CATEGORY[condition], condition

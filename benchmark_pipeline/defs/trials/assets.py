@@ -1,27 +1,34 @@
 """raw_benchmark_trials (ClinicalTrials.gov search) and benchmark_trials (the Supabase table)."""
 
 import dagster as dg
-import pandas as pd
 
 from benchmark_pipeline.constants import OWNERS, TRIALS_GROUP
 from benchmark_pipeline.defs.metadata import check_result
 from benchmark_pipeline.defs.schema.assets import benchmark_schema
-from benchmark_pipeline.lib.trials.client import CtgovError, fetch_by_ids
-from benchmark_pipeline.lib.trials.load import TRIALS_TABLE, known_trials, load_trials
+from benchmark_pipeline.lib.trials.client import CtgovError
+from benchmark_pipeline.lib.trials.load import (
+    TRIALS_TABLE,
+    known_trials,
+    load_trials,
+    trials_to_load,
+)
+from benchmark_pipeline.lib.trials.paging import iter_lookups
 from benchmark_pipeline.lib.trials.records import FRAME_COLUMNS, TABLE_COLUMNS
 from benchmark_pipeline.lib.trials.refresh import plan_refresh
 from benchmark_pipeline.lib.trials.search import TrialSearch, search_trials
 from benchmark_pipeline.resources import ClinicalTrialsResource, PostgresResource
 
 from .config import BenchmarkTrialsConfig, RawTrialsConfig
-from .metadata import column_schema, counts, preview
+from .metadata import column_schema, counts, modality_by_indication, preview, rejected_table
 
 COMPLETE_CHECK = "complete_and_unique"
+REJECTED_CHECK = "rejected_lookups"
 
 
 def _registry_failure(exc: CtgovError) -> dg.Failure:
-    # The client has already spent its own bounded retries (attempts and total time), or the
-    # answer was wrong (a count mismatch): retrying the step would only multiply that bound.
+    # The client has already spent its own bounded retries (attempts and a deadline), or the
+    # answer was wrong (malformed, a count mismatch, an endless listing): retrying the step
+    # would only multiply that bound or fetch the same wrong answer.
     return dg.Failure(description=str(exc), allow_retries=False)
 
 
@@ -32,10 +39,14 @@ def _registry_failure(exc: CtgovError) -> dg.Failure:
     metadata={"dagster/column_schema": column_schema(FRAME_COLUMNS)},
     description=(
         "Psychedelic-therapy trials from ClinicalTrials.gov: one search per modality "
-        "(psilocybin, MDMA, ketamine, esketamine, LSD, ayahuasca, DMT, ibogaine, mescaline) "
-        "among completed, active and recruiting studies, every page read and the total checked "
-        "against the registry's own count. One row per trial; its modality comes from the "
-        "drugs the trial itself gives, so an esketamine trial is never labelled ketamine."
+        "(psilocybin, MDMA, ketamine, esketamine, arketamine, LSD, ayahuasca, DMT, 5-MeO-DMT, "
+        "ibogaine, mescaline, methylone) among completed, active and recruiting studies, every "
+        "page decoded into typed records as it arrives and the total checked against the "
+        "registry's own count. One row per trial; its modality comes from the drugs the trial "
+        "itself gives (so an esketamine trial is never labelled ketamine), and its indication "
+        "category (depression, PTSD, ... anaesthesia, healthy volunteers) from its conditions. "
+        "A record with a wrong-typed or impossible value is left out and listed; a malformed "
+        "answer ends the run."
     ),
 )
 def raw_benchmark_trials(
@@ -52,6 +63,11 @@ def raw_benchmark_trials(
             f"{len(search.without_nct_id)} record(s) without nctId were not loaded: "
             f"{search.without_nct_id[:5]}"
         )
+    if search.rejected:
+        context.log.warning(
+            f"{len(search.rejected)} record(s) rejected: "
+            f"{[r.as_dict() for r in search.rejected[:5]]}"
+        )
     trials_per_modality = {
         m: int(frame["modalities"].map(lambda ms, m=m: m in ms).sum()) for m in search.vocabulary
     }
@@ -61,12 +77,16 @@ def raw_benchmark_trials(
             "dagster/row_count": len(frame),
             "records_received": search.records_received,
             "repeats_across_searches": search.repeats,
+            "records_rejected": len(search.rejected),
+            "rejected": rejected_table(search.rejected),
             "records_without_nct_id": len(search.without_nct_id),
             "records_without_nct_id_detail": dg.MetadataValue.json(search.without_nct_id),
             "total_count_per_search": dg.MetadataValue.json(search.total_count_per_search),
             "pages_per_search": dg.MetadataValue.json(search.pages_per_search),
             "trials_by_primary_modality": dg.MetadataValue.json(counts(frame["modality"])),
             "trials_per_modality": dg.MetadataValue.json(trials_per_modality),
+            "trials_by_indication": dg.MetadataValue.json(counts(frame["indication_category"])),
+            "modality_by_indication": modality_by_indication(frame),
             "modality_source": dg.MetadataValue.json(counts(frame["modality_source"])),
             "modalities_searched": dg.MetadataValue.json(list(search.vocabulary)),
             "statuses": dg.MetadataValue.json(search.statuses),
@@ -97,7 +117,16 @@ def raw_benchmark_trials(
                 "Checked by the load itself, inside its transaction: every trial of this run is "
                 "in the table, and no nct_id appears twice."
             ),
-        )
+        ),
+        dg.AssetCheckSpec(
+            REJECTED_CHECK,
+            asset="benchmark_trials",
+            description=(
+                "Trials the searches no longer return are looked up by NCT id; a looked-up "
+                "record with a wrong-typed or impossible value is left out (its row stays as it "
+                "was) and listed here with its field and reason."
+            ),
+        ),
     ],
     description=(
         "The global trials table behind 'backed by N global trials', in Supabase. Each weekly "
@@ -123,12 +152,12 @@ def benchmark_trials(
             plan = plan_refresh(
                 known,
                 search.frame["nct_id"],
-                lambda ids: fetch_by_ids(session, ids),
+                lambda ids: iter_lookups(session, ids),
                 search.vocabulary,
             )
     except CtgovError as exc:
         raise _registry_failure(exc) from exc
-    frame = pd.concat([search.frame, plan.refreshed], ignore_index=True)[TABLE_COLUMNS]
+    frame = trials_to_load(search.frame, plan.refreshed)
     with postgres.connect(autocommit=True) as conn:
         load = load_trials(conn, frame, gone=plan.gone, dry_run=config.dry_run)
     verb = "would change (dry run, rolled back)" if config.dry_run else "changed"
@@ -137,6 +166,7 @@ def benchmark_trials(
         f"{load.updated} updated, {load.unchanged} unchanged, {len(plan.not_seen)} not seen "
         "this run"
     )
+    rejected = [f"{r.nct_id}: {r.field}: {r.reason}" for r in plan.rejected]
     return dg.MaterializeResult(
         metadata={
             # On a dry run the table still holds what it held before.
@@ -148,6 +178,7 @@ def benchmark_trials(
             "unchanged": load.unchanged,
             "not_seen_this_run": len(plan.not_seen),
             "refreshed_by_nct_id": len(plan.refreshed),
+            "rejected_on_lookup": len(plan.rejected),
             "newly_missing": load.newly_missing,
             "still_missing": load.still_missing,
             "row_count_after_load": load.row_count,
@@ -163,6 +194,15 @@ def benchmark_trials(
                 table=TRIALS_TABLE,
                 trials_this_run=len(frame),
                 dry_run=config.dry_run,
-            )
+            ),
+            check_result(
+                [f"{len(rejected)} looked-up record(s) left out: " + "; ".join(rejected[:5])]
+                if rejected
+                else [],
+                severity=dg.AssetCheckSeverity.WARN,
+                check_name=REJECTED_CHECK,
+                rejected=rejected_table(plan.rejected),
+                records_rejected=len(plan.rejected),
+            ),
         ],
     )

@@ -2,14 +2,18 @@
 see. They read the value raw_benchmark_trials handed on; only no_sharp_drop needs an earlier run.
 benchmark_trials' own completeness check is emitted by its load."""
 
+import json
+
 import dagster as dg
 import pandas as pd
 
-from benchmark_pipeline.defs.metadata import check_result, frame_table
+from benchmark_pipeline.defs.metadata import check_result, frame_table, markdown_table
+from benchmark_pipeline.lib.trials.indication import PSYCHIATRIC
 from benchmark_pipeline.lib.trials.search import TrialSearch
 
 from .assets import raw_benchmark_trials
-from .config import ExpectedRangeConfig, SharpDropConfig
+from .config import ExpectedRangeConfig, NonPsychiatricShareConfig, SharpDropConfig
+from .metadata import counts, rejected_table
 
 NCT_ID_PATTERN = r"^NCT\d{8}$"
 # Check functions take the value under the asset's own name, which hides the asset object.
@@ -152,3 +156,95 @@ def every_modality_found(raw_benchmark_trials: TrialSearch) -> dg.AssetCheckResu
         modalities_without_trials=dg.MetadataValue.json(empty),
         records_without_nct_id=without_id,
     )
+
+
+@dg.asset_check(
+    asset=raw_benchmark_trials,
+    description=(
+        "No record was left out for a wrong-typed or impossible value (a date like 2023-13-45, "
+        "a count sent as text, a character PostgreSQL cannot store). Each one is listed with its "
+        "NCT id, the field at fault and the reason; the other trials load."
+    ),
+)
+def rejected_records(raw_benchmark_trials: TrialSearch) -> dg.AssetCheckResult:
+    rejected = raw_benchmark_trials.rejected
+    shown = "; ".join(f"{r.nct_id}: {r.field}: {r.reason}" for r in rejected[:5])
+    return check_result(
+        [f"{len(rejected)} record(s) left out: {shown}"] if rejected else [],
+        severity=dg.AssetCheckSeverity.WARN,
+        records_rejected=len(rejected),
+        rejected=rejected_table(rejected),
+        rejected_detail=dg.MetadataValue.json([r.as_dict() for r in rejected[:200]]),
+    )
+
+
+@dg.asset_check(
+    asset=raw_benchmark_trials,
+    description=(
+        "How many trials are outside psychiatric indications (anaesthesia or sedation, pain, "
+        "ECT, healthy volunteers, other), reported every run; warns above a configurable share "
+        "(default 50%). Nothing is removed: readers filter on indication_category."
+    ),
+)
+def non_psychiatric_share(
+    config: NonPsychiatricShareConfig, raw_benchmark_trials: TrialSearch
+) -> dg.AssetCheckResult:
+    frame = raw_benchmark_trials.frame
+    outside = frame[~frame["indication_category"].isin(PSYCHIATRIC)]
+    share = len(outside) / len(frame) if len(frame) else 0.0
+    passed = share <= config.max_share
+    by_category = counts(outside["indication_category"])
+    listed = ", ".join(f"{c} {n}" for c, n in sorted(by_category.items(), key=lambda i: -i[1]))
+    return dg.AssetCheckResult(
+        passed=passed,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=(
+            f"{len(outside):,} of {len(frame):,} trials ({share:.0%}) are outside psychiatric "
+            f"indications"
+            + (f": {listed}" if listed else "")
+            + ("" if passed else f"; more than the {config.max_share:.0%} allowed")
+        ),
+        metadata={
+            "non_psychiatric_trials": len(outside),
+            "trials": len(frame),
+            "share": round(share, 4),
+            "max_share": config.max_share,
+            "by_category": dg.MetadataValue.json(by_category),
+            "by_modality": dg.MetadataValue.json(counts(outside["modality"])),
+        },
+    )
+
+
+@dg.asset_check(
+    asset=raw_benchmark_trials,
+    description=(
+        "Trials whose modality comes only from the search that found them "
+        "(modality_source = 'search'): none of their interventions names a drug of the "
+        "vocabulary, so the label may be wrong (a code name the vocabulary lacks, or an "
+        "acronym meaning something else). Listed for review."
+    ),
+)
+def search_labelled_trials(raw_benchmark_trials: TrialSearch) -> dg.AssetCheckResult:
+    labelled = raw_benchmark_trials.search_labelled
+    rows = [
+        [nct, modality, ", ".join(found), _intervention_names(items), title]
+        for nct, modality, found, items, title in labelled[
+            ["nct_id", "modality", "found_by", "interventions", "title"]
+        ].itertuples(index=False)
+    ]
+    return check_result(
+        [f"{len(labelled)} trial(s) labelled only by the search that found them"]
+        if len(labelled)
+        else [],
+        severity=dg.AssetCheckSeverity.WARN,
+        search_labelled=len(labelled),
+        trials=markdown_table(
+            ["nct_id", "modality", "found_by", "interventions", "title"], rows[:100], empty="_none_"
+        ),
+        nct_ids=dg.MetadataValue.json(labelled["nct_id"].tolist()),
+    )
+
+
+def _intervention_names(interventions_json: str) -> str:
+    names = [i.get("name") or "" for i in json.loads(interventions_json or "[]")]
+    return "; ".join(n for n in names if n)

@@ -18,8 +18,9 @@ class RawTrialsConfig(dg.Config):
         default={m: list(terms) for m, terms in DEFAULT_VOCABULARY.items()},
         description=(
             "Modality -> search terms, OR-ed in one query.intr search per modality. The same "
-            "terms classify each trial from its interventions; the first listed modality a "
-            "trial names is its primary one."
+            "terms (with the fixed enantiomer spellings of lib/modalities.py) classify each "
+            "trial from its interventions; the first listed modality a trial names is its "
+            "primary one."
         ),
     )
     statuses: list[str] = Field(
@@ -46,3 +47,13 @@ class SharpDropConfig(dg.Config):
 class ExpectedRangeConfig(dg.Config):
     min_trials: int = EXPECTED_MIN_TRIALS
     max_trials: int = EXPECTED_MAX_TRIALS
+
+
+class NonPsychiatricShareConfig(dg.Config):
+    max_share: float = Field(
+        default=0.5,
+        description=(
+            "Warn when more than this share of trials is outside psychiatric indications "
+            "(anaesthesia, pain, ECT, healthy volunteers, other). The share is reported either way."
+        ),
+    )

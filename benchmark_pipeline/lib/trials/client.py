@@ -1,12 +1,14 @@
-"""ClinicalTrials.gov API v2 over httpx: request building, pacing, retries and pagination.
+"""ClinicalTrials.gov API v2 over httpx: one request at a time, paced, retried, within a deadline.
 
-Sleeping, the clock and the jitter source are parameters, so tests run without waiting.
+Every request has a deadline (``max_total_seconds``) that covers its retries and the reading of
+its body, so a body dripped slowly is cut off too. What is asked, and the paging through a
+result, live in ``lib/trials/paging.py``. Sleeping, the clock and the jitter source are
+parameters, so tests run without waiting.
 """
 
 import random
-import re
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -19,9 +21,7 @@ USER_AGENT = (
     "benchmark_pipeline/0.1 (psychedelic-therapy benchmark tables; weekly refresh; "
     "+https://clinicaltrials.gov/data-api/api)"
 )
-PAGE_SIZE = 1000  # the API's maximum; larger values are silently coerced down to it
-STUDY_FIELDS = "ProtocolSection"  # everything parsed lives there; skips the large results
-IDS_PER_LOOKUP = 200  # keeps a filter.ids request URL a few kB long
+BODY_SHOWN = 300  # characters of a malformed body quoted in the error
 
 
 class CtgovError(RuntimeError):
@@ -32,15 +32,39 @@ class TotalCountMismatch(CtgovError):
     """Fewer or more studies arrived than the first page's ``totalCount`` announced."""
 
 
+class MalformedAnswer(CtgovError):
+    """A 200 answer that is not what the API promises (not JSON, not a ``PagedStudies``).
+
+    Retrying would only fetch the same answer again: the run ends at once.
+    """
+
+
 @dataclass(frozen=True)
 class RetrySettings:
     """How hard to try: attempts and total time are both bounded; requests are paced."""
 
     max_attempts: int = 6
-    max_total_seconds: float = 300.0
+    max_total_seconds: float = 300.0  # the deadline of one request: retries and body included
     backoff_base_seconds: float = 2.0
     backoff_max_seconds: float = 60.0
     min_interval_seconds: float = 1.0  # robots.txt asks for Crawl-delay: 1
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One successful (2xx) response, read in full within its deadline."""
+
+    url: str
+    status: int
+    content_type: str
+    body: bytes
+
+    def malformed(self, reason: str) -> MalformedAnswer:
+        start = self.body[:BODY_SHOWN].decode("utf-8", errors="replace")
+        return MalformedAnswer(
+            f"GET {self.url} answered HTTP {self.status} with content type "
+            f"{self.content_type or 'none'!r}: {reason}; the body starts: {start!r}"
+        )
 
 
 def _retryable(status: int) -> bool:
@@ -68,9 +92,13 @@ def backoff_seconds(attempt: int, settings: RetrySettings, rng: Callable[[], flo
     return base * (0.5 + rng())
 
 
-def _describe(path: str, params: Mapping[str, Any] | None) -> str:
+def describe_request(path: str, params: Mapping[str, Any] | None) -> str:
     shown = {k: v for k, v in (params or {}).items() if k != "pageToken"}
     return f"GET {path} {shown}" if shown else f"GET {path}"
+
+
+class _Late(Exception):
+    """The deadline passed while a body was still arriving."""
 
 
 @dataclass
@@ -92,119 +120,81 @@ class CtgovSession:
         if wait > 0:
             self.sleep(wait)
 
-    def _send(self, path: str, params: Mapping[str, Any] | None) -> httpx.Response:
+    def _timeout(self, deadline: float) -> httpx.Timeout:
+        remaining = max(deadline - self.clock(), 0.001)
+        configured = self.client.timeout
+
+        def bounded(value: float | None) -> float:
+            return remaining if value is None else min(value, remaining)
+
+        return httpx.Timeout(
+            connect=bounded(configured.connect),
+            read=bounded(configured.read),
+            write=bounded(configured.write),
+            pool=bounded(configured.pool),
+        )
+
+    def _send(
+        self, path: str, params: Mapping[str, Any] | None, deadline: float
+    ) -> tuple[httpx.Response, bytes]:
         self._pace()
         self._last_request_at = self.clock()
         self.requests_made += 1
-        return self.client.get(path, params=params)
+        request = self.client.build_request(
+            "GET", path, params=params, timeout=self._timeout(deadline)
+        )
+        response = self.client.send(request, stream=True)
+        try:
+            chunks = []
+            for chunk in response.iter_bytes():
+                chunks.append(chunk)
+                if self.clock() > deadline:
+                    raise _Late(f"{sum(map(len, chunks)):,} bytes read")
+            return response, b"".join(chunks)
+        finally:
+            response.close()
 
-    def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
-        """GET ``path`` and decode its JSON, retrying timeouts, connection errors, 403/429/5xx."""
+    def get(self, path: str, params: Mapping[str, Any] | None = None) -> Answer:
+        """GET ``path`` within the deadline, retrying timeouts, connection errors, 403/429/5xx."""
         started = self.clock()
-        what = _describe(path, params)
+        deadline = started + self.settings.max_total_seconds
+        limit = self.settings.max_total_seconds
+        what = describe_request(path, params)
         for attempt in range(1, self.settings.max_attempts + 1):
             wait: float | None = None
             try:
-                response = self._send(path, params)
+                response, body = self._send(path, params, deadline)
+            except _Late as exc:
+                raise CtgovError(
+                    f"{what}: the answer was still arriving when the {limit:.0f}s deadline of "
+                    f"the request passed ({exc})"
+                ) from None
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 problem = f"{type(exc).__name__}: {exc}"
             else:
                 if response.is_success:
-                    return response.json()
+                    return Answer(
+                        url=str(response.url),
+                        status=response.status_code,
+                        content_type=response.headers.get("content-type", ""),
+                        body=body,
+                    )
                 problem = f"HTTP {response.status_code}"
                 if not _retryable(response.status_code):
-                    raise CtgovError(f"{what} failed: {problem}: {response.text[:500]}")
+                    text = body[:500].decode("utf-8", errors="replace")
+                    raise CtgovError(f"{what} failed: {problem}: {text}")
                 wait = retry_after_seconds(response.headers.get("Retry-After"))
             if wait is None:
                 wait = backoff_seconds(attempt, self.settings, self.rng)
             elapsed = self.clock() - started
             if attempt == self.settings.max_attempts:
                 break
-            if elapsed + wait > self.settings.max_total_seconds:
+            if elapsed + wait > limit:
                 raise CtgovError(
                     f"{what} failed after {attempt} attempt(s): {problem}; the next wait of "
-                    f"{wait:.0f}s would pass the {self.settings.max_total_seconds:.0f}s limit"
+                    f"{wait:.0f}s would pass the {limit:.0f}s limit"
                 )
             self.sleep(wait)
             # The wait already spaced the requests; pacing starts again from here.
             self._last_request_at = None
         raise CtgovError(f"{what} failed after {self.settings.max_attempts} attempts: {problem}")
-
-
-def _essie_term(term: str) -> str:
-    # Anything but a bare word is quoted so Essie reads it as one phrase ("magic mushroom", "N,N-DMT").
-    return term if re.fullmatch(r"[A-Za-z0-9]+", term) else f'"{term}"'
-
-
-def search_params(
-    terms: Sequence[str], statuses: Sequence[str], condition: str | None = None
-) -> dict[str, str]:
-    """The ``/studies`` query for one modality: its terms OR-ed in ``query.intr``, statuses filtered."""
-    params = {
-        "query.intr": " OR ".join(_essie_term(t) for t in terms),
-        "fields": STUDY_FIELDS,
-        "pageSize": str(PAGE_SIZE),
-    }
-    if statuses:
-        params["filter.overallStatus"] = "|".join(statuses)
-    if condition:
-        params["query.cond"] = condition
-    return params
-
-
-@dataclass
-class SearchResult:
-    studies: list[dict[str, Any]]
-    total_count: int
-    pages: int
-
-
-def fetch_all_pages(session: CtgovSession, params: Mapping[str, str]) -> SearchResult:
-    """Every page of ``/studies`` for ``params``: follow ``nextPageToken`` until it is absent.
-
-    An empty page is not the end. Raises ``TotalCountMismatch`` unless the number of studies
-    received equals the first page's ``totalCount``.
-    """
-    first = session.get_json("/studies", {**params, "countTotal": "true"})
-    if "totalCount" not in first:
-        raise CtgovError(f"{_describe('/studies', params)}: first page has no totalCount")
-    total = int(first["totalCount"])
-    studies = list(first.get("studies") or [])
-    pages, token, seen_tokens = 1, first.get("nextPageToken"), set()
-    while token:
-        if token in seen_tokens:
-            raise CtgovError(
-                f"{_describe('/studies', params)}: page token repeated after {pages} pages"
-            )
-        seen_tokens.add(token)
-        page = session.get_json("/studies", {**params, "pageToken": token})
-        studies += page.get("studies") or []
-        pages += 1
-        token = page.get("nextPageToken")
-    if len(studies) != total:
-        raise TotalCountMismatch(
-            f"{_describe('/studies', params)}: received {len(studies)} studies in {pages} page(s) "
-            f"but the API announced totalCount={total}; refusing to load an incomplete result"
-        )
-    return SearchResult(studies=studies, total_count=total, pages=pages)
-
-
-def fetch_by_ids(
-    session: CtgovSession, nct_ids: Iterable[str], batch_size: int = IDS_PER_LOOKUP
-) -> list[dict[str, Any]]:
-    """The current records of these NCT ids, whatever their status (``filter.ids``, no other filter).
-
-    Ids the registry no longer has are simply absent from the result.
-    """
-    ids = sorted(set(nct_ids))
-    found: list[dict[str, Any]] = []
-    for start in range(0, len(ids), batch_size):
-        batch = ids[start : start + batch_size]
-        params = {"filter.ids": "|".join(batch), "fields": STUDY_FIELDS, "pageSize": str(PAGE_SIZE)}
-        found += fetch_all_pages(session, params).studies
-    return found
-
-
-def read_version(session: CtgovSession) -> dict[str, Any]:
-    """``/version``: ``apiVersion`` and ``dataTimestamp`` (UTC) of the data being served."""
-    return session.get_json("/version")

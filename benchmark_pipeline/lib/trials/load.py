@@ -62,6 +62,14 @@ def _mark_missing(conn: psycopg.Connection, gone: Collection[str]) -> tuple[int,
     return newly, len(gone) - newly
 
 
+def trials_to_load(*frames: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``frames`` in ``TABLE_COLUMNS``; one frame is passed on without a copy."""
+    present = [f for f in frames if len(f)] or list(frames[:1])
+    if len(present) == 1:
+        return present[0][TABLE_COLUMNS]
+    return pd.concat([f[TABLE_COLUMNS] for f in present], ignore_index=True)
+
+
 def load_trials(
     conn: psycopg.Connection,
     frame: pd.DataFrame,

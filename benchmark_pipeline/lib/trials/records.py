@@ -1,152 +1,208 @@
-"""ClinicalTrials.gov API v2 study records -> one flat row per trial (pure functions).
+"""Typed ClinicalTrials.gov studies -> one row per trial, and the frame of a run's trials.
 
-Paths follow the API's ``protocolSection`` modules. A record restricted with ``fields`` keeps
-the nested shape with only some leaves, so every lookup tolerates a missing module.
+``TrialRows`` takes pages as they arrive (so only rows, never raw pages, are held), keeps each
+trial once with every search that returned it, and sets aside each study it cannot use with its
+NCT id, field path and reason. Labels come last: a trial's modalities are those its
+interventions name, else those of the searches that found it (``modality_source``).
 """
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 import pandas as pd
 
 from benchmark_pipeline.lib.modalities import (
     DEFAULT_VOCABULARY,
-    classify_names,
+    matcher_for,
     modalities_from_searches,
 )
+from benchmark_pipeline.lib.trials.decoding import (
+    RecordError,
+    Rejected,
+    convert_study,
+    nct_id_of,
+)
+from benchmark_pipeline.lib.trials.row import (
+    FRAME_COLUMNS,
+    PROVENANCE_COLUMNS,
+    TABLE_COLUMNS,
+    SharedLists,
+    study_row,
+)
+from benchmark_pipeline.lib.trials.wire import Study
 
-# Columns of benchmark_trials that a refresh writes (nct_id is the key).
-TABLE_COLUMNS = [
-    "nct_id",
-    "title",
-    "phase",
-    "status",
-    "modality",
-    "modalities",
-    "conditions",
-    "country",
-    "countries",
-    "enrollment_actual",
-    "enrollment_count",
-    "enrollment_type",
-    "start_date",
-    "completion_date",
-    "primary_outcome_measure",
-    "last_update_date",
-]
-# Columns of the raw frame only: how each trial was found and labelled.
-PROVENANCE_COLUMNS = ["modality_source", "found_by"]
-FRAME_COLUMNS = TABLE_COLUMNS + PROVENANCE_COLUMNS
-
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+__all__ = ["FRAME_COLUMNS", "PROVENANCE_COLUMNS", "TABLE_COLUMNS", "TrialRows", "build_trials"]
 
 
-def parse_partial_date(value: str | None) -> date | None:
-    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` -> a date; a missing part becomes 1 (``2024-12`` -> 2024-12-01).
+@dataclass(frozen=True)
+class RejectedRecord:
+    """A study left out of the run: its identity, the field at fault, why, and its searches."""
 
-    ``None`` or "" gives ``None``; any other shape raises ``ValueError`` rather than guess.
-    """
-    if not value:
-        return None
-    match = _PARTIAL_DATE.match(value.strip())
-    if not match:
-        raise ValueError(f"not a ClinicalTrials.gov date (yyyy, yyyy-MM or yyyy-MM-dd): {value!r}")
-    year, month, day = match.groups()
-    return date(int(year), int(month or 1), int(day or 1))
+    nct_id: str | None
+    field: str
+    reason: str
+    found_by: tuple[str, ...] = ()
 
-
-def _get(record: Mapping[str, Any], *path: str) -> Any:
-    node: Any = record
-    for key in path:
-        if not isinstance(node, Mapping):
-            return None
-        node = node.get(key)
-    return node
-
-
-def _date_of(protocol: Mapping[str, Any], struct: str) -> date | None:
-    return parse_partial_date(_get(protocol, "statusModule", struct, "date"))
-
-
-def intervention_names(protocol: Mapping[str, Any]) -> list[str]:
-    """Every intervention's name and other names, in record order."""
-    names: list[str] = []
-    for item in _get(protocol, "armsInterventionsModule", "interventions") or []:
-        names += [item.get("name") or "", *(item.get("otherNames") or [])]
-    return [n for n in names if n]
-
-
-def parse_study(study: Mapping[str, Any]) -> dict[str, Any]:
-    """One API ``Study`` -> a row of ``TABLE_COLUMNS`` (modality columns left to ``label_rows``).
-
-    ``nct_id`` is ``None`` when the record lacks it; callers count such records.
-    """
-    protocol = study.get("protocolSection") or {}
-    ident = protocol.get("identificationModule") or {}
-    enrollment = _get(protocol, "designModule", "enrollmentInfo") or {}
-    enrollment_type = enrollment.get("type")
-    enrollment_count = enrollment.get("count")
-    phases = _get(protocol, "designModule", "phases") or []
-    countries = sorted(
-        {
-            loc["country"]
-            for loc in _get(protocol, "contactsLocationsModule", "locations") or []
-            if loc.get("country")
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "nct_id": self.nct_id,
+            "field": self.field,
+            "reason": self.reason,
+            "found_by": list(self.found_by),
         }
-    )
-    outcomes = _get(protocol, "outcomesModule", "primaryOutcomes") or []
-    return {
-        "nct_id": ident.get("nctId") or None,
-        "title": ident.get("briefTitle") or ident.get("officialTitle") or None,
-        "phase": "/".join(phases) or None,
-        "status": _get(protocol, "statusModule", "overallStatus"),
-        "modality": None,
-        "modalities": [],
-        "conditions": list(_get(protocol, "conditionsModule", "conditions") or []),
-        "country": countries[0] if len(countries) == 1 else None,
-        "countries": countries,
-        # Only a count the registry reports as ACTUAL is an actual enrollment.
-        "enrollment_actual": enrollment_count if enrollment_type == "ACTUAL" else None,
-        "enrollment_count": enrollment_count,
-        "enrollment_type": enrollment_type,
-        "start_date": _date_of(protocol, "startDateStruct"),
-        "completion_date": _date_of(protocol, "completionDateStruct"),
-        "primary_outcome_measure": (outcomes[0].get("measure") if outcomes else None),
-        "last_update_date": _date_of(protocol, "lastUpdatePostDateStruct"),
-        "intervention_names": intervention_names(protocol),
-    }
 
 
-def label_row(
-    row: dict[str, Any],
-    found_by: Sequence[str],
+@dataclass
+class TrialRows:
+    """The rows of one run, built page by page; ``frame()`` labels them and returns the frame."""
+
+    vocabulary: Mapping[str, Sequence[str]] = field(default_factory=lambda: DEFAULT_VOCABULARY)
+    records_received: int = 0
+    repeats: int = 0  # records whose nct_id another record (another search) already gave
+    without_nct_id: list[dict[str, Any]] = field(default_factory=list)
+    rejected: list[RejectedRecord] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._matcher = matcher_for(self.vocabulary)
+        self._lists = SharedLists()
+        # Kept by column, not by row: the frame then takes one column at a time.
+        self._columns: list[list[Any]] = [[] for _ in TABLE_COLUMNS]
+        self._index: dict[str, int] = {}  # nct_id -> position in the columns
+        self._named: list[list[str]] = []  # modalities the interventions name, by position
+        self._found_by: list[list[str]] = []
+        self._rejected_at: dict[str, int] = {}
+        self._frame: pd.DataFrame | None = None
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def add(
+        self,
+        studies: Iterable[Study],
+        found_by: str | Sequence[str],
+        rejected: Iterable[Rejected] = (),
+    ) -> None:
+        """Typed studies (and those the decoder set aside) that ``found_by`` returned."""
+        searches = (found_by,) if isinstance(found_by, str) else tuple(found_by)
+        for item in rejected:
+            self.records_received += 1
+            self._reject(item, searches)
+        for study in studies:
+            self.records_received += 1
+            nct = nct_id_of(study)
+            if not nct:
+                self.without_nct_id.append(self._describe(study, searches))
+                continue
+            at = self._index.get(nct)
+            if at is not None or nct in self._rejected_at:
+                self.repeats += 1
+            else:
+                try:
+                    row, named = study_row(nct, study, self._matcher, self._lists)
+                except RecordError as exc:
+                    self._reject(exc.rejected, searches)
+                    continue
+                at = self._index[nct] = len(self._named)
+                for column, value in zip(self._columns, row, strict=True):
+                    column.append(value)
+                self._named.append(named)
+                self._found_by.append([])
+            if at is not None:
+                known = self._found_by[at]
+                known += [s for s in searches if s not in known]
+
+    def add_records(
+        self, records: Iterable[Mapping[str, Any]], found_by: str | Sequence[str]
+    ) -> None:
+        """Studies already parsed from JSON (dicts), typed here first."""
+        studies, rejected = [], []
+        for record in records:
+            try:
+                studies.append(convert_study(record))
+            except RecordError as exc:
+                rejected.append(exc.rejected)
+        self.add(studies, found_by, rejected)
+
+    def _reject(self, item: Rejected, searches: tuple[str, ...]) -> None:
+        at = self._rejected_at.get(item.nct_id) if item.nct_id else None
+        if at is None:
+            if item.nct_id:
+                self._rejected_at[item.nct_id] = len(self.rejected)
+            self.rejected.append(RejectedRecord(item.nct_id, item.field, item.reason, searches))
+            return
+        self.repeats += 1
+        old = self.rejected[at]
+        merged = old.found_by + tuple(s for s in searches if s not in old.found_by)
+        self.rejected[at] = RejectedRecord(old.nct_id, old.field, old.reason, merged)
+
+    @staticmethod
+    def _describe(study: Study, searches: tuple[str, ...]) -> dict[str, Any]:
+        protocol = study.protocol_section
+        ident = protocol and protocol.identification_module
+        status = protocol and protocol.status_module
+        return {
+            "found_by": ", ".join(searches),
+            "title": (ident and (ident.brief_title or ident.official_title)) or None,
+            "status": status.overall_status if status else None,
+        }
+
+    def frame(self, found_by: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
+        """Every row, labelled, sorted by ``nct_id``, in ``FRAME_COLUMNS``.
+
+        ``found_by`` replaces the searches as the label fallback (a look-up by NCT id keeps
+        the modalities the trial already has). The rows move into the frame: a later call
+        returns the same frame.
+        """
+        if self._frame is not None:
+            return self._frame
+        ncts = self._columns[0]
+        order = sorted(range(len(ncts)), key=ncts.__getitem__)
+        searches = [found_by[ncts[i]] if found_by is not None else self._found_by[i] for i in order]
+        labels: list[list[Any]] = [[], [], []]
+        for i, searched in zip(order, searches, strict=True):
+            named = self._named[i]
+            modalities = named or modalities_from_searches(searched, self.vocabulary)
+            labels[0].append(modalities[0] if modalities else None)
+            labels[1].append(self._lists.of(modalities))
+            labels[2].append(("interventions" if named else "search") if modalities else "none")
+        data: dict[str, Any] = {}
+        for position, name in enumerate(TABLE_COLUMNS):
+            if name in ("modality", "modalities", "modality_source"):
+                values = labels[("modality", "modalities", "modality_source").index(name)]
+            else:
+                values = list(map(self._columns[position].__getitem__, order))
+                self._columns[position] = []  # one column at a time: never two copies of all
+            data[name] = _column(name, values)
+        data["found_by"] = _column("found_by", [self._lists.of(s) for s in searches])
+        self._frame = pd.DataFrame(data, columns=FRAME_COLUMNS, copy=False)
+        return self._frame
+
+
+def _column(name: str, values: list[Any]) -> Any:
+    if name in ("enrollment_actual", "enrollment_count"):
+        return pd.array(values, dtype="Int64")
+    return pd.Series(values, dtype=object)
+
+
+def build_trials(
+    studies_by_search: Mapping[str, Iterable[Mapping[str, Any]]],
     vocabulary: Mapping[str, Sequence[str]] = DEFAULT_VOCABULARY,
-) -> dict[str, Any]:
-    """Set ``modality``/``modalities`` from the interventions, else from the searches that found it.
+) -> "ParsedTrials":
+    """Studies per search (modality -> records as dicts) -> one row per ``nct_id``.
 
-    ``modality_source`` says which ("interventions", "search" or "none").
+    A trial returned by several searches is kept once, with every search in ``found_by``.
     """
-    from_interventions = classify_names(row["intervention_names"], vocabulary)
-    modalities = from_interventions or modalities_from_searches(found_by, vocabulary)
-    source = "interventions" if from_interventions else ("search" if modalities else "none")
-    return {
-        **row,
-        "modality": modalities[0] if modalities else None,
-        "modalities": modalities,
-        "modality_source": source,
-        "found_by": list(found_by),
-    }
-
-
-def rows_to_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    """Labelled rows -> a frame of ``FRAME_COLUMNS`` sorted by ``nct_id``, counts as Int64."""
-    frame = pd.DataFrame(list(rows), columns=FRAME_COLUMNS)
-    for col in ("enrollment_actual", "enrollment_count"):
-        frame[col] = frame[col].astype("Int64")
-    return frame.sort_values("nct_id", kind="stable").reset_index(drop=True)
+    rows = TrialRows(vocabulary)
+    for search, records in studies_by_search.items():
+        rows.add_records(records, search)
+    return ParsedTrials(
+        frame=rows.frame(),
+        records_received=rows.records_received,
+        without_nct_id=rows.without_nct_id,
+        repeats=rows.repeats,
+        rejected=rows.rejected,
+    )
 
 
 @dataclass
@@ -156,40 +212,5 @@ class ParsedTrials:
     frame: pd.DataFrame
     records_received: int
     without_nct_id: list[dict[str, Any]] = field(default_factory=list)
-    repeats: int = 0  # records whose nct_id another record (another search) already gave
-
-
-def _describe_malformed(study: Mapping[str, Any], found_by: str) -> dict[str, Any]:
-    row = parse_study(study)
-    return {"found_by": found_by, "title": row["title"], "status": row["status"]}
-
-
-def build_trials(
-    studies_by_search: Mapping[str, Iterable[Mapping[str, Any]]],
-    vocabulary: Mapping[str, Sequence[str]] = DEFAULT_VOCABULARY,
-) -> ParsedTrials:
-    """Studies per search (modality -> records) -> one row per ``nct_id``, searches in given order.
-
-    A trial returned by several searches is kept once, with every search in ``found_by``.
-    """
-    rows: dict[str, dict[str, Any]] = {}
-    found_by: dict[str, list[str]] = {}
-    received, repeats, malformed = 0, 0, []
-    for search, studies in studies_by_search.items():
-        for study in studies:
-            received += 1
-            row = parse_study(study)
-            nct_id = row["nct_id"]
-            if nct_id is None:
-                malformed.append(_describe_malformed(study, search))
-                continue
-            if nct_id in rows:
-                repeats += 1
-            else:
-                rows[nct_id] = row
-            if search not in found_by.setdefault(nct_id, []):
-                found_by[nct_id].append(search)
-    frame = rows_to_frame(label_row(row, found_by[n], vocabulary) for n, row in rows.items())
-    return ParsedTrials(
-        frame=frame, records_received=received, without_nct_id=malformed, repeats=repeats
-    )
+    repeats: int = 0
+    rejected: list[RejectedRecord] = field(default_factory=list)

@@ -2,15 +2,19 @@
 
 Such a trial is looked up by its NCT id and kept current (it has usually become terminated,
 withdrawn or suspended); one the registry no longer has at all is "gone" and gets
-``missing_since``. Nothing is ever deleted.
+``missing_since``. A trial whose current record is rejected is neither: it stays as it is, and
+the rejection is reported. Nothing is ever deleted.
 """
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from benchmark_pipeline.lib.trials.records import label_row, parse_study, rows_to_frame
+from benchmark_pipeline.lib.trials.decoding import DecodedPage, nct_id_of
+from benchmark_pipeline.lib.trials.records import RejectedRecord, TrialRows
+
+LOOKUP = "lookup by nct_id"
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,7 @@ class RefreshPlan:
     not_seen: list[str]  # in the table, not returned by this run's searches
     refreshed: pd.DataFrame  # their current registry records, as table rows
     gone: list[str]  # not seen, and the registry no longer has them
+    rejected: list[RejectedRecord] = field(default_factory=list)  # looked up, left as they are
 
     @property
     def looked_up(self) -> int:
@@ -25,32 +30,34 @@ class RefreshPlan:
 
 
 def refreshed_rows(
-    studies: Iterable[Mapping],
+    pages: Iterable[DecodedPage],
     known: Mapping[str, list[str]],
     vocabulary: Mapping[str, Sequence[str]],
-) -> pd.DataFrame:
+) -> TrialRows:
     """Rows for trials looked up by id because the searches no longer returned them.
 
     Only requested ids are kept. When no intervention names a modality, the row keeps the
     modalities it already has in the table (``modality`` is NOT NULL there).
     """
-    rows = {}
-    for study in studies:
-        row = parse_study(study)
-        if row["nct_id"] in known and row["nct_id"] not in rows:
-            rows[row["nct_id"]] = label_row(row, known[row["nct_id"]], vocabulary)
-    return rows_to_frame(rows.values())
+    rows = TrialRows(vocabulary)
+    for page in pages:
+        wanted = [s for s in page.studies if nct_id_of(s) in known]
+        rejected = [r for r in page.rejected if r.nct_id in known]
+        rows.add(wanted, LOOKUP, rejected)
+    return rows
 
 
 def plan_refresh(
     known: Mapping[str, list[str]],
     seen: Iterable[str],
-    lookup: Callable[[list[str]], list[dict]],
+    lookup: Callable[[list[str]], Iterable[DecodedPage]],
     vocabulary: Mapping[str, Sequence[str]],
 ) -> RefreshPlan:
-    """Known minus seen, looked up with ``lookup`` (NCT ids -> records), labelled with
+    """Known minus seen, looked up with ``lookup`` (NCT ids -> decoded pages), labelled with
     ``vocabulary`` (the one the searches used); ids the look-up does not return are gone."""
     not_seen = sorted(set(known) - set(seen))
-    refreshed = refreshed_rows(lookup(not_seen) if not_seen else [], known, vocabulary)
-    gone = sorted(set(not_seen) - set(refreshed["nct_id"]))
-    return RefreshPlan(not_seen=not_seen, refreshed=refreshed, gone=gone)
+    rows = refreshed_rows(lookup(not_seen) if not_seen else [], known, vocabulary)
+    refreshed = rows.frame(found_by=known)
+    rejected_ids = {r.nct_id for r in rows.rejected}
+    gone = sorted(set(not_seen) - set(refreshed["nct_id"]) - rejected_ids)
+    return RefreshPlan(not_seen=not_seen, refreshed=refreshed, gone=gone, rejected=rows.rejected)

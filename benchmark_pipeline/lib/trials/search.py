@@ -6,14 +6,15 @@ from typing import Any
 
 import pandas as pd
 
-from benchmark_pipeline.lib.trials import client
-from benchmark_pipeline.lib.trials.records import build_trials
+from benchmark_pipeline.lib.trials import client, paging
+from benchmark_pipeline.lib.trials.records import RejectedRecord, TrialRows
 
 
 @dataclass
 class TrialSearch:
     """The trials one run found (one row per ``nct_id``) and everything its checks need to know:
-    the vocabulary and statuses it searched with, what each search returned and what was left out."""
+    the vocabulary and statuses it searched with, what each search returned and what was left
+    out (records without an nctId, and records rejected with their field and reason)."""
 
     frame: pd.DataFrame
     vocabulary: dict[str, tuple[str, ...]]
@@ -23,9 +24,15 @@ class TrialSearch:
     records_received: int
     repeats: int
     without_nct_id: list[dict[str, Any]] = field(default_factory=list)
+    rejected: list[RejectedRecord] = field(default_factory=list)
     requests_made: int = 0
     api_version: str | None = None
     data_timestamp: str | None = None
+
+    @property
+    def search_labelled(self) -> pd.DataFrame:
+        """Trials whose label comes only from the search that found them."""
+        return self.frame[self.frame["modality_source"] == "search"]
 
 
 def search_trials(
@@ -36,29 +43,30 @@ def search_trials(
 ) -> TrialSearch:
     """``/version``, then one paged ``query.intr`` search per modality of ``vocabulary``.
 
-    Raises ``client.CtgovError`` when the API does not answer usably (after its own retries).
+    Each page becomes rows as it arrives. Raises ``client.CtgovError`` when the API does not
+    answer usably (after its own retries), ``client.MalformedAnswer`` when an answer is not what
+    the API promises.
     """
-    version = client.read_version(session)
-    results = {
-        modality: client.fetch_all_pages(session, client.search_params(terms, statuses, condition))
-        for modality, terms in vocabulary.items()
-    }
+    version = paging.read_version(session)
     vocabulary = {m: tuple(terms) for m, terms in vocabulary.items()}
-    parsed = build_trials({m: r.studies for m, r in results.items()}, vocabulary)
+    rows = TrialRows(vocabulary)
+    progress: dict[str, paging.Paging] = {}
+    for modality, terms in vocabulary.items():
+        progress[modality] = paging.Paging()
+        params = paging.search_params(terms, statuses, condition)
+        for page in paging.iter_pages(session, params, progress[modality]):
+            rows.add(page.studies, modality, page.rejected)
     return TrialSearch(
-        frame=parsed.frame,
+        frame=rows.frame(),
         vocabulary=vocabulary,
         statuses=list(statuses),
-        total_count_per_search={m: r.total_count for m, r in results.items()},
-        pages_per_search={m: r.pages for m, r in results.items()},
-        records_received=parsed.records_received,
-        repeats=parsed.repeats,
-        without_nct_id=parsed.without_nct_id,
+        total_count_per_search={m: p.total_count for m, p in progress.items()},
+        pages_per_search={m: p.pages for m, p in progress.items()},
+        records_received=rows.records_received,
+        repeats=rows.repeats,
+        without_nct_id=rows.without_nct_id,
+        rejected=rows.rejected,
         requests_made=session.requests_made,
-        api_version=_text(version.get("apiVersion")),
-        data_timestamp=_text(version.get("dataTimestamp")),
+        api_version=version.api_version,
+        data_timestamp=version.data_timestamp,
     )
-
-
-def _text(value: object) -> str | None:
-    return None if value is None else str(value)

@@ -2,80 +2,32 @@ import dagster as dg
 import pytest
 
 from benchmark_pipeline.defs.schema.assets import benchmark_schema
-from benchmark_pipeline.defs.trials import checks
 from benchmark_pipeline.defs.trials.assets import (
     benchmark_trials,
     raw_benchmark_trials,
 )
-from benchmark_pipeline_tests.defs.trials.ctgov_api import FakeCtgov, fake_resource, study
+from benchmark_pipeline_tests.fakes import Faults, fake_resource, study
+from benchmark_pipeline_tests.support.ctgov import spec_checked_fake as fake_api
+from benchmark_pipeline_tests.support.trials_runs import (
+    CHECKS,
+    evaluations,
+    failure_text,
+    materialize,
+    rows,
+    snapshot,
+)
 
-CHECKS = [
-    checks.nct_ids_valid,
-    checks.have_titles,
-    checks.no_sharp_drop,
-    checks.count_in_expected_range,
-    checks.every_modality_found,
-]
-# The same asset without its step retry policy, whose delays are real minutes.
 
-
-def registry() -> list[dict]:
+def trials() -> list[dict]:
     return [
         study("NCT00000001", ["Psilocybin"], status="RECRUITING"),
-        study("NCT00000002", ["Esketamine nasal spray"], status="COMPLETED"),
+        # Registries write esketamine's S-ketamine spelling too: the ketamine search finds it.
+        study("NCT00000002", [("Esketamine nasal spray", ["S-ketamine"])], status="COMPLETED"),
         study("NCT00000003", ["Ketamine"], status="ACTIVE_NOT_RECRUITING"),
         study("NCT00000004", ["MDMA", "Psilocybin"], status="RECRUITING"),
         study("NCT00000005", ["Placebo"], status="RECRUITING"),  # matches no search
         study("NCT00000006", ["LSD"], status="WITHDRAWN"),  # outside the status filter
     ]
-
-
-def materialize(fake, postgres, instance, *, dry_run=False, raise_on_error=True, max_drop=0.2):
-    run_config = {
-        "ops": {
-            "benchmark_trials": {"config": {"dry_run": dry_run}},
-            "raw_benchmark_trials_no_sharp_drop": {"config": {"max_drop_fraction": max_drop}},
-        }
-    }
-    return dg.materialize(
-        [benchmark_schema, raw_benchmark_trials, benchmark_trials, *CHECKS],
-        resources={"postgres": postgres, "ctgov": fake_resource(fake)},
-        instance=instance,
-        run_config=run_config,
-        raise_on_error=raise_on_error,
-    )
-
-
-def rows(postgres) -> dict:
-    with postgres.connect() as conn:
-        return {
-            r[0]: r[1:]
-            for r in conn.execute(
-                "SELECT nct_id, status, modality, missing_since FROM public.benchmark_trials"
-            ).fetchall()
-        }
-
-
-def snapshot(postgres) -> str:
-    with postgres.connect() as conn:
-        return conn.execute(
-            "SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY nct_id), '')) "
-            "FROM public.benchmark_trials t"
-        ).fetchone()[0]
-
-
-def failure_text(result) -> str:
-    """The step failure's message with its causes (the user's exception is the cause)."""
-    error = next(e for e in result.all_events if e.is_step_failure).step_failure_data.error
-    parts = []
-    while error is not None:
-        parts.append(error.message)
-        error = error.cause
-    return "".join(parts)
-
-
-def evaluations(result) -> dict:
-    return {e.check_name: e for e in result.get_asset_check_evaluations()}
 
 
 @pytest.fixture
@@ -85,7 +37,7 @@ def instance():
 
 
 def test_first_run_loads_every_trial_with_metadata(postgres, instance):
-    fake = FakeCtgov(studies=registry(), page_size=2, empty_page_after=1)
+    fake = fake_api(trials(), max_page_size=2, faults=Faults(empty_page=True))
     result = materialize(fake, postgres, instance)
     assert result.success
     assert rows(postgres) == {
@@ -99,7 +51,9 @@ def test_first_run_loads_every_trial_with_metadata(postgres, instance):
     assert raw_meta["total_count_per_search"].value["ketamine"] == 2  # esketamine trial too
     assert raw_meta["trials_per_modality"].value["mdma"] == 1
     assert raw_meta["api_data_timestamp"].value == "2026-09-04T09:00:06"
-    assert raw_meta["requests_made"].value == len(fake.requests)
+    assert raw_meta["requests_made"].value == fake.request_count()
+    assert raw_meta["trials_by_indication"].value == {"depression": 4}
+    assert "| psilocybin | 2 | 2 |" in raw_meta["modality_by_indication"].value
     table_meta = result.asset_materializations_for_node("benchmark_trials")[0].metadata
     assert table_meta["inserted"].value == 4 and table_meta["dagster/row_count"].value == 4
     assert table_meta["dagster/table_name"].value == "public.benchmark_trials"
@@ -107,6 +61,9 @@ def test_first_run_loads_every_trial_with_metadata(postgres, instance):
     assert found["nct_ids_valid"].passed
     assert found["no_sharp_drop"].passed
     assert found["complete_and_unique"].passed
+    assert found["rejected_records"].passed and found["search_labelled_trials"].passed
+    assert found["non_psychiatric_share"].passed
+    assert found["non_psychiatric_share"].description.startswith("0 of 4 trials (0%)")
     # 4 trials is far below the real-world range, and most modalities found nothing.
     assert not found["count_in_expected_range"].passed
     assert found["count_in_expected_range"].severity == dg.AssetCheckSeverity.WARN
@@ -115,14 +72,13 @@ def test_first_run_loads_every_trial_with_metadata(postgres, instance):
 
 
 def test_second_run_updates_the_changed_status_and_looks_up_the_vanished(postgres, instance):
-    studies = registry()
-    fake = FakeCtgov(studies=studies)
+    fake = fake_api(trials())
     materialize(fake, postgres, instance)
     before = rows(postgres)
     # One trial completes; another is terminated (leaves the status filter); one is removed.
-    studies[0] = study("NCT00000001", ["Psilocybin"], status="COMPLETED")
-    studies[2] = study("NCT00000003", ["Ketamine"], status="TERMINATED")
-    del studies[3]
+    fake.records.add(study("NCT00000001", ["Psilocybin"], status="COMPLETED"))
+    fake.records.add(study("NCT00000003", ["Ketamine"], status="TERMINATED"))
+    fake.records.remove("NCT00000004")
     result = materialize(fake, postgres, instance, max_drop=0.5)  # 4 -> 2 searched trials
     assert result.success
     after = rows(postgres)
@@ -133,17 +89,16 @@ def test_second_run_updates_the_changed_status_and_looks_up_the_vanished(postgre
     meta = result.asset_materializations_for_node("benchmark_trials")[0].metadata
     assert (meta["inserted"].value, meta["updated"].value, meta["unchanged"].value) == (0, 2, 1)
     assert meta["not_seen_this_run"].value == 2 and meta["newly_missing"].value == 1
-    lookups = [r.url.params["filter.ids"] for r in fake.requests if "filter.ids" in r.url.params]
+    lookups = [p["filter.ids"] for p in fake.logged_params() if "filter.ids" in p]
     assert lookups == ["NCT00000003|NCT00000004"]
 
 
 def test_dry_run_reports_changes_and_leaves_the_table_unchanged(postgres, instance):
-    studies = registry()
-    fake = FakeCtgov(studies=studies)
+    fake = fake_api(trials())
     materialize(fake, postgres, instance)
     before = snapshot(postgres)
-    studies[0] = study("NCT00000001", ["Psilocybin"], status="COMPLETED")
-    studies.append(study("NCT00000007", ["Ibogaine"]))
+    fake.records.add(study("NCT00000001", ["Psilocybin"], status="COMPLETED"))
+    fake.records.add(study("NCT00000007", ["Ibogaine"]))
     result = materialize(fake, postgres, instance, dry_run=True)
     assert result.success
     assert snapshot(postgres) == before
@@ -153,10 +108,10 @@ def test_dry_run_reports_changes_and_leaves_the_table_unchanged(postgres, instan
 
 
 def test_persistent_api_failure_fails_clearly_and_leaves_the_table_unchanged(postgres, instance):
-    fake = FakeCtgov(studies=registry())
+    fake = fake_api(trials())
     materialize(fake, postgres, instance)
     before = snapshot(postgres)
-    fake.always_fail = 503
+    fake.set_faults(down=True, paths=("/studies",))
     result = dg.materialize(
         [benchmark_schema, raw_benchmark_trials, benchmark_trials, *CHECKS],
         resources={"postgres": postgres, "ctgov": fake_resource(fake, max_attempts=3)},
@@ -170,7 +125,7 @@ def test_persistent_api_failure_fails_clearly_and_leaves_the_table_unchanged(pos
 
 
 def test_total_count_mismatch_fails_the_run(postgres, instance):
-    fake = FakeCtgov(studies=registry(), overcount=2)
+    fake = fake_api(trials(), faults=Faults(overcount=2))
     result = dg.materialize(
         [benchmark_schema, raw_benchmark_trials, benchmark_trials],
         resources={"postgres": postgres, "ctgov": fake_resource(fake)},
@@ -185,10 +140,10 @@ def test_total_count_mismatch_fails_the_run(postgres, instance):
 
 
 def test_sharp_drop_blocks_the_load(postgres, instance):
-    many = [study(f"NCT{i:08d}", ["Psilocybin"]) for i in range(1, 11)]
-    fake = FakeCtgov(studies=many)
+    fake = fake_api([study(f"NCT{i:08d}", ["Psilocybin"]) for i in range(1, 11)])
     materialize(fake, postgres, instance)
-    fake.studies = many[:7]  # 30% fewer
+    for i in range(8, 11):  # 30% fewer
+        fake.records.remove(f"NCT{i:08d}")
     result = materialize(fake, postgres, instance, raise_on_error=False)
     drop = evaluations(result)["no_sharp_drop"]
     assert not drop.passed
@@ -196,3 +151,52 @@ def test_sharp_drop_blocks_the_load(postgres, instance):
     assert drop.description == "7 trials, 30% fewer than the last run's 10 (at most 20% allowed)"
     assert not result.asset_materializations_for_node("benchmark_trials")
     assert len(rows(postgres)) == 10 and all(r[2] is None for r in rows(postgres).values())
+
+
+def test_indications_and_search_labels_are_reported_for_review(postgres, instance):
+    hidden = study("NCT00000013", ["Compound 7"])  # only its description names ketamine
+    hidden["protocolSection"]["armsInterventionsModule"]["interventions"][0]["description"] = (
+        "A ketamine metabolite"
+    )
+    fake = fake_api(
+        [
+            study("NCT00000011", ["Ketamine"], conditions=["Postoperative Pain"], mesh=([], [])),
+            study("NCT00000012", ["Ketamine"], conditions=["Anesthesia"], mesh=([], [])),
+            hidden,
+            study("NCT00000014", ["Psilocybin"]),
+        ]
+    )
+    result = dg.materialize(
+        [benchmark_schema, raw_benchmark_trials, benchmark_trials, *CHECKS],
+        resources={"postgres": postgres, "ctgov": fake_resource(fake)},
+        instance=instance,
+        run_config={
+            "ops": {"raw_benchmark_trials_non_psychiatric_share": {"config": {"max_share": 0.4}}}
+        },
+    )
+    assert result.success
+    found = evaluations(result)
+    share = found["non_psychiatric_share"]
+    assert not share.passed and share.severity == dg.AssetCheckSeverity.WARN
+    assert share.description == (
+        "2 of 4 trials (50%) are outside psychiatric indications: "
+        "acute_or_perioperative_pain 1, anaesthesia_or_sedation 1; more than the 40% allowed"
+    )
+    assert share.metadata["by_modality"].value == {"ketamine": 2}
+    labelled = found["search_labelled_trials"]
+    assert not labelled.passed and labelled.severity == dg.AssetCheckSeverity.WARN
+    assert labelled.metadata["nct_ids"].value == ["NCT00000013"]
+    assert "| NCT00000013 | ketamine | ketamine | Compound 7 |" in labelled.metadata["trials"].value
+    with postgres.connect() as conn:
+        stored = dict(
+            conn.execute(
+                "SELECT nct_id, modality_source || '/' || indication_category"
+                " FROM public.benchmark_trials"
+            ).fetchall()
+        )
+    assert stored == {
+        "NCT00000011": "interventions/acute_or_perioperative_pain",
+        "NCT00000012": "interventions/anaesthesia_or_sedation",
+        "NCT00000013": "search/depression",
+        "NCT00000014": "interventions/depression",
+    }

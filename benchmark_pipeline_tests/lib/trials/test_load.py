@@ -1,9 +1,13 @@
+import json
+from datetime import date
+
 import pandas as pd
 import pytest
 
 from benchmark_pipeline.lib.trials.load import known_trials, load_trials
-from benchmark_pipeline.lib.trials.records import build_trials
-from benchmark_pipeline_tests.defs.trials.ctgov_api import study
+from benchmark_pipeline.lib.trials.records import TABLE_COLUMNS, build_trials
+from benchmark_pipeline_tests.fakes import study
+from benchmark_pipeline_tests.support.reference import reference_names, reference_path
 
 
 def _frame(*records) -> pd.DataFrame:
@@ -125,3 +129,68 @@ def test_duplicate_ids_are_refused(migrated):
     frame = pd.concat([_frame(A), _frame(A)], ignore_index=True)
     with pytest.raises(ValueError, match="duplicate nct_id"):
         load_trials(migrated, frame)
+
+
+def test_clinical_columns_land_with_their_types(migrated):
+    record = study(
+        "NCT00000011",
+        [("Esketamine", ["S-ketamine"])],
+        conditions=["Postpartum Depression", "Cesarean Section"],
+        mesh=(["Depression, Postpartum"], ["Puerperal Disorders", "Depression"]),
+        start={"date": "2024"},
+        outcomes=[{"measure": "EPDS", "timeFrame": "Day 3", "description": "Edinburgh scale"}],
+        healthy_volunteers=False,
+        has_results=True,
+    )
+    load_trials(migrated, _frame(record))
+    row = migrated.execute(
+        "SELECT modality, modality_source, indication_category, start_date, start_date_precision,"
+        " start_date_type, primary_completion_date, primary_completion_date_precision,"
+        " primary_outcomes, interventions, condition_mesh_terms, condition_mesh_ancestors,"
+        " study_type, primary_purpose, allocation, healthy_volunteers, has_results"
+        " FROM public.benchmark_trials WHERE nct_id = 'NCT00000011'"
+    ).fetchone()
+    assert row[:3] == ("esketamine", "interventions", "perinatal_depression")
+    assert row[3:6] == (date(2024, 1, 1), "year", None)
+    assert row[6:8] == (date(2026, 6, 1), "month")
+    assert row[8] == [{"measure": "EPDS", "time_frame": "Day 3", "description": "Edinburgh scale"}]
+    assert row[9] == [{"name": "Esketamine", "type": "DRUG", "other_names": ["S-ketamine"]}]
+    assert row[10:12] == (["Depression, Postpartum"], ["Puerperal Disorders", "Depression"])
+    assert row[12:] == ("INTERVENTIONAL", "TREATMENT", "RANDOMIZED", False, True)
+
+
+def test_the_table_refuses_a_label_source_or_precision_outside_its_vocabulary(migrated):
+    frame = _frame(A).assign(modality_source="none")
+    with pytest.raises(Exception, match="modality_source"):
+        load_trials(migrated, frame)
+    frame = _frame(A).assign(start_date_precision="week")
+    with pytest.raises(Exception, match="start_date_precision"):
+        load_trials(migrated, frame)
+    assert _rows(migrated) == {}
+
+
+def test_every_real_sample_record_loads_with_its_columns(migrated):
+    records = []
+    for name in reference_names("ctgov", "samples", pattern="*.json"):
+        body = json.loads(reference_path("ctgov", "samples", name).read_text(encoding="utf-8"))
+        records += body["studies"] if "studies" in body else [body]
+    parsed = build_trials({"ketamine": records})
+    # 16 records, two of them the same trials again (a listing and the single-study answer)
+    assert (parsed.records_received, parsed.repeats, parsed.rejected) == (16, 2, [])
+    result = load_trials(migrated, parsed.frame[TABLE_COLUMNS])
+    assert result.inserted == len(parsed.frame) == 14
+    row = migrated.execute(
+        "SELECT status, study_type, primary_purpose, has_results, condition_mesh_terms,"
+        " jsonb_array_length(primary_outcomes), jsonb_array_length(interventions),"
+        " start_date_precision, indication_category, modality_source"
+        " FROM public.benchmark_trials WHERE nct_id = 'NCT02513394'"
+    ).fetchone()
+    assert row[:5] == (
+        "ACTIVE_NOT_RECRUITING",
+        "INTERVENTIONAL",
+        "TREATMENT",
+        True,
+        ["Breast Neoplasms"],
+    )
+    assert row[5] >= 1 and row[6] >= 1 and row[7] in ("day", "month")
+    assert row[8:] == ("other", "search")  # no psychedelic drug: labelled by the search alone
