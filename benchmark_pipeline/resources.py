@@ -1,8 +1,12 @@
-"""Every resource class: PostgreSQL (Supabase or the embedded server), ClinicalTrials.gov, doi.org.
+"""Every resource class: PostgreSQL (Supabase or the embedded server), ClinicalTrials.gov, doi.org,
+and the IO manager that hands an asset's value to the steps after it.
 
 Bindings from the environment live in ``defs/resources.py``.
 """
 
+import os
+import pickle
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +15,7 @@ import dagster as dg
 import httpx
 import psycopg
 from pydantic import Field
+from upath import UPath
 
 from benchmark_pipeline.constants import EMBEDDED_PG_DIR
 from benchmark_pipeline.lib.cohorts.doi import DOI_RESOLVER
@@ -168,3 +173,37 @@ class DoiRegistryResource(dg.ConfigurableResource):
             timeout=self.timeout_s,
             headers={"User-Agent": "benchmark_pipeline (cohort citation check)"},
         )
+
+
+class _PickledValueFiles(dg.UPathIOManager):
+    """One pickle file per asset value under ``base_dir``, written beside its place and renamed
+    into it, so a step never reads half of a value another run is still writing."""
+
+    extension = ""
+
+    def __init__(self, base_dir: str):
+        super().__init__(base_path=UPath(base_dir))
+
+    def dump_to_path(self, context: dg.OutputContext, obj: object, path: UPath) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.partial")
+        with partial.open("wb") as file:
+            pickle.dump(obj, file, pickle.HIGHEST_PROTOCOL)
+        partial.replace(path)
+
+    def load_from_path(self, context: dg.InputContext, path: UPath) -> object:
+        with path.open("rb") as file:
+            return pickle.load(file)
+
+
+class ValueFilesIOManager(dg.ConfigurableIOManagerFactory):
+    """Dagster's filesystem IO manager (values under the instance's storage directory, one file
+    per asset, so a later run of a downstream asset finds its input), with atomic writes: two
+    runs at once (a scheduled refresh and a materialization from the UI) never corrupt a value."""
+
+    base_dir: str | None = Field(
+        default=None, description="Folder of the value files; default: the instance's storage."
+    )
+
+    def create_io_manager(self, context: dg.InitResourceContext) -> _PickledValueFiles:
+        return _PickledValueFiles(self.base_dir or context.instance.storage_directory())

@@ -1,9 +1,18 @@
-"""PostgresResource: Supabase-style connections, the embedded default, no leaked password."""
+"""PostgresResource: Supabase-style connections, the embedded default, no leaked password;
+the IO manager's whole-file writes."""
 
+import threading
+
+import dagster as dg
 import pytest
+from upath import UPath
 
 from benchmark_pipeline.lib.postgres.dsn import password_of, redact
-from benchmark_pipeline.resources import DatabaseConnectionError, PostgresResource
+from benchmark_pipeline.resources import (
+    DatabaseConnectionError,
+    PostgresResource,
+    ValueFilesIOManager,
+)
 
 SECRET = "s3cr3t-Pa55word"
 
@@ -71,3 +80,36 @@ def test_embedded_default_starts_and_is_shared(pg_server_dir):
         ).fetchone()[0]
     assert seen == 1
     assert "embedded PostgreSQL" in first.describe()
+
+
+class _Paused:
+    """Pickles only once ``go`` is set, after the bytes before it have reached the file."""
+
+    def __init__(self, reached: threading.Event, go: threading.Event) -> None:
+        self.reached, self.go = reached, go
+
+    def __reduce__(self):
+        self.reached.set()
+        assert self.go.wait(30)
+        return (str, ("written",))
+
+
+def test_a_value_being_written_is_never_read_half_written(tmp_path):
+    files = ValueFilesIOManager(base_dir=str(tmp_path)).create_io_manager(
+        dg.build_init_resource_context()
+    )
+    path = UPath(tmp_path) / "raw_benchmark_trials"
+    files.dump_to_path(None, ["previous run", *range(100_000)], path)
+    reached, go = threading.Event(), threading.Event()
+    writer = threading.Thread(
+        target=files.dump_to_path, args=(None, [*range(100_000), _Paused(reached, go)], path)
+    )
+    writer.start()
+    try:
+        assert reached.wait(30)  # 100k ints already pickled and flushed, the rest not yet
+        assert files.load_from_path(None, path)[0] == "previous run"
+    finally:
+        go.set()
+        writer.join(30)
+    assert files.load_from_path(None, path)[-1] == "written"
+    assert [p.name for p in tmp_path.iterdir()] == ["raw_benchmark_trials"]

@@ -6,6 +6,7 @@ from benchmark_pipeline.resources import (
     ClinicalTrialsResource,
     DoiRegistryResource,
     PostgresResource,
+    ValueFilesIOManager,
 )
 
 
@@ -37,5 +38,6 @@ def resources() -> dg.Definitions:
             "postgres": postgres_resource(),
             "ctgov": ctgov_resource(),
             "doi_registry": DoiRegistryResource(),
+            "io_manager": ValueFilesIOManager(),
         }
     )

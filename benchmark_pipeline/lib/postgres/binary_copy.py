@@ -23,7 +23,7 @@ from psycopg.pq import Format
 
 # PostgreSQL type OIDs (pg_type.oid; fixed for the built-in types).
 BOOL, INT8, INT2, INT4, TEXT, VARCHAR, NUMERIC = 16, 20, 21, 23, 25, 1043, 1700
-DATE, TIMESTAMP, TIMESTAMPTZ, TEXT_ARRAY = 1082, 1114, 1184, 1009
+DATE, TIMESTAMP, TIMESTAMPTZ, TEXT_ARRAY, JSONB = 1082, 1114, 1184, 1009, 3802
 
 _INT_BITS = {INT2: 16, INT4: 32, INT8: 64}
 _NAMES = {
@@ -38,6 +38,7 @@ _NAMES = {
     TIMESTAMP: "timestamp",
     TIMESTAMPTZ: "timestamptz",
     TEXT_ARRAY: "text[]",
+    JSONB: "jsonb (JSON text)",
 }
 
 
@@ -69,6 +70,7 @@ _FITS: dict[int, Callable[[object], bool]] = {
     TIMESTAMP: lambda v: type(v) is dt.datetime and v.tzinfo is None,
     TIMESTAMPTZ: lambda v: type(v) is dt.datetime and v.tzinfo is not None,
     TEXT_ARRAY: _is_text_list,
+    JSONB: lambda v: type(v) is str,
     **{oid: _fits_int(bits) for oid, bits in _INT_BITS.items()},
 }
 
@@ -88,6 +90,7 @@ _TYPES: dict[int, set[type]] = {
     TIMESTAMP: {dt.datetime},
     TIMESTAMPTZ: {dt.datetime},
     TEXT_ARRAY: {list},
+    JSONB: {str},
     **{oid: {int} for oid in _INT_BITS},
 }
 _NONE = type(None)
@@ -97,7 +100,7 @@ def _all_fit(oid: int, values: list[object]) -> bool:
     """Whole-column check; False sends the column through the per-value search for the culprit."""
     if not set(map(type, values)) - {_NONE} <= _TYPES[oid]:
         return False
-    if oid in (BOOL, TEXT, VARCHAR, DATE):
+    if oid in (BOOL, TEXT, VARCHAR, DATE, JSONB):
         return True  # the exact type is all there is to check
     if oid == TEXT_ARRAY:  # every element of every list (None and [] add none)
         return set(map(type, chain.from_iterable(filter(None, values)))) <= {str, _NONE}
@@ -166,6 +169,22 @@ class TextArrayBinaryDumper(Dumper):
         return b"".join(parts)
 
 
+class _JsonText(str):
+    """Never instantiated: the Python type ``JsonTextBinaryDumper`` is registered under, so that
+    only its OID (what a typed COPY looks dumpers up by) reaches it."""
+
+
+class JsonTextBinaryDumper(Dumper):
+    """JSON already serialized as text, as a binary ``jsonb``: its format version (1), then the
+    text. The server parses it and refuses text that is not JSON."""
+
+    format = Format.BINARY
+    oid = JSONB
+
+    def dump(self, obj: str) -> bytes:
+        return b"\x01" + obj.encode()
+
+
 # Exact types that ``cell`` passes through unchanged (a list only as an equal copy). Nearly
 # every cell of a frame is one of them, and skipping the call for them halves the time of
 # encoding a large frame.
@@ -223,6 +242,7 @@ def copy_frame(
         values = [column_values(c, o, v) for c, o, v in zip(columns, oids, values, strict=True)]
         statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(target, cols)
         cursor.adapters.register_dumper(list, TextArrayBinaryDumper)
+        cursor.adapters.register_dumper(_JsonText, JsonTextBinaryDumper)
     else:
         statement = sql.SQL("COPY {} ({}) FROM STDIN").format(target, cols)
     with cursor.copy(statement, writer=writer) as copy:

@@ -3,7 +3,10 @@
 import datetime as dt
 from decimal import Decimal
 
+import pandas as pd
+import psycopg
 import pytest
+from psycopg import sql
 
 from benchmark_pipeline.lib.postgres import binary_copy as cv
 
@@ -25,6 +28,7 @@ from benchmark_pipeline.lib.postgres import binary_copy as cv
         (cv.TEXT, 12),
         (cv.TEXT_ARRAY, "psilocybin"),
         (cv.TEXT_ARRAY, ["psilocybin", 3]),
+        (cv.JSONB, {"measure": "MADRS"}),  # JSON arrives serialized, as text
     ],
 )
 def test_a_value_that_does_not_fit_its_column_is_refused_with_its_place(oid, value):
@@ -46,4 +50,19 @@ def test_fitting_values_pass_and_numerics_become_exact_decimals():
         None,
     ]
     assert cv.column_values("t", cv.TEXT_ARRAY, [["a", None], []]) == [["a", None], []]
-    assert cv.supports([cv.TEXT, cv.INT4, cv.DATE]) and not cv.supports([cv.TEXT, 2950])
+    assert cv.supports([cv.TEXT, cv.INT4, cv.DATE, cv.JSONB]) and not cv.supports([cv.TEXT, 2950])
+
+
+def test_jsonb_text_goes_in_binary_and_the_server_refuses_what_is_not_json(conn):
+    conn.execute("CREATE TABLE public.j (k int, doc jsonb)")
+    frame = pd.DataFrame(
+        {"k": [1, 2], "doc": ['[{"measure": "MADRS", "time_frame": "Week 6"}]', None]}
+    )
+    with conn.transaction():
+        assert cv.copy_frame(conn, sql.Identifier("public", "j"), frame, ["k", "doc"]) == 2
+    rows = conn.execute("SELECT k, doc FROM public.j ORDER BY k").fetchall()
+    assert rows == [(1, [{"measure": "MADRS", "time_frame": "Week 6"}]), (2, None)]
+    bad = pd.DataFrame({"k": [3], "doc": ["{not json"]})
+    with pytest.raises(psycopg.errors.InvalidTextRepresentation), conn.transaction():
+        cv.copy_frame(conn, sql.Identifier("public", "j"), bad, ["k", "doc"])
+    assert conn.execute("SELECT count(*) FROM public.j").fetchone()[0] == 2
