@@ -111,7 +111,9 @@ def test_a_load_that_would_remove_most_rows_is_refused_unless_allowed(migrated, 
     load_study_outcomes(migrated, frame)
     before = _table(migrated)
     mdma_only = frame[frame["dataset"] == "ptsd-mdmactr"]
-    with pytest.raises(MassRemovalError, match=re.escape("refusing to remove 220 of the 281 row(s)")):
+    with pytest.raises(
+        MassRemovalError, match=re.escape("refusing to remove 220 of the 281 row(s)")
+    ):
         load_study_outcomes(migrated, mdma_only)
     with pytest.raises(MassRemovalError, match="refusing to empty"):
         load_study_outcomes(migrated, frame.iloc[0:0], allow_mass_removal=True)
