@@ -219,13 +219,20 @@ def cell(value: object) -> object:
 
 
 def copy_frame(
-    conn: psycopg.Connection, target: sql.Identifier, frame: pd.DataFrame, columns: Sequence[str]
+    conn: psycopg.Connection,
+    target: sql.Identifier,
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    *,
+    while_server_writes: Callable[[], object] | None = None,
 ) -> int:
     """COPY ``frame[columns]`` into the table ``target``; return the number of rows written.
 
     Values are typed by ``target``'s own columns: binary COPY when every column type has a
     strict check above (``StagingValueError`` before anything is sent otherwise), else text COPY,
     where the server parses and refuses. Columns not named take their defaults.
+    ``while_server_writes`` runs once every row is encoded, while the server is still inserting
+    and indexing them: client work there costs no wall time.
     """
     cols = sql.SQL(", ").join(map(sql.Identifier, columns))
     described = conn.execute(sql.SQL("SELECT {} FROM {} LIMIT 0").format(cols, target))
@@ -250,4 +257,6 @@ def copy_frame(
             copy.set_types(oids)
         for row in zip(*values, strict=True):
             copy.write_row(row)
+        if while_server_writes is not None:
+            while_server_writes()
     return len(selected)

@@ -14,13 +14,12 @@ import psycopg
 from psycopg import sql
 
 from benchmark_pipeline.lib.postgres.staged_upsert import (
-    copy_into_empty,
     delete_not_in_stage,
     key_match,
     lock_for_load,
     stage_frame,
     table_row_count,
-    upsert_from_stage,
+    upsert_frame,
 )
 
 MASS_REMOVAL_SHARE = 0.5
@@ -86,21 +85,21 @@ def mirror_frame(
     """Make ``table`` hold exactly the rows of ``frame[columns]``, keyed by ``key``.
 
     Raises ``MassRemovalError`` (before writing) when the load would remove every row, or more
-    than half of them without ``allow_mass_removal``. An empty table gets the frame in one
-    checked COPY (``copy_into_empty``): nothing to remove, nothing to compare.
+    than half of them without ``allow_mass_removal``. The keys alone are staged to find the rows
+    to remove; the rows themselves go through ``upsert_frame`` (one checked COPY into an empty
+    table, otherwise only new and changed rows staged and merged).
     """
     lock_for_load(conn, table)
     rows_before = table_row_count(conn, table)
-    if rows_before == 0:
-        counts = copy_into_empty(conn, table, frame, columns)
-        return MirrorCounts(staged=counts.staged, inserted=counts.inserted, updated=0, removed=0)
-    stage = stage_frame(conn, table, frame, columns)
-    removing = _would_remove(conn, table, stage, key)
-    refusal = removal_refusal(table, rows_before, len(frame), removing, allow_mass_removal)
-    if refusal:
-        raise MassRemovalError(refusal)
-    counts = upsert_from_stage(conn, table, stage, key=key, columns=columns, touch=touch)
-    removed = delete_not_in_stage(conn, table, stage, key=key)
+    keys = None
+    if rows_before:
+        keys = stage_frame(conn, table, frame, key, name=f"keys_{table.replace('.', '_')}")
+        removing = _would_remove(conn, table, keys, key)
+        refusal = removal_refusal(table, rows_before, len(frame), removing, allow_mass_removal)
+        if refusal:
+            raise MassRemovalError(refusal)
+    counts = upsert_frame(conn, table, frame, key=key, columns=columns, touch=touch)
+    removed = delete_not_in_stage(conn, table, keys, key=key) if keys is not None else 0
     return MirrorCounts(
         staged=counts.staged, inserted=counts.inserted, updated=counts.updated, removed=removed
     )

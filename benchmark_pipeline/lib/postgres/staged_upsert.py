@@ -5,6 +5,11 @@ The caller owns the transaction: ``with conn.transaction(force_rollback=dry_run)
 ``upsert_frame`` (or ``stage_frame`` + ``upsert_from_stage`` + ``delete_not_in_stage``) makes a
 load all-or-nothing and a dry run a full rehearsal that leaves nothing behind.
 
+After a load the table's row fingerprints are kept (``fingerprints.py``); the next load stages
+and merges only the rows whose key is new or whose fingerprint changed, so an unchanged refresh
+sends nothing but its fingerprints. Any write that is not a load drops them: the next load then
+compares every row in the database again.
+
 ``MERGE`` has no answer to a concurrent insert of the same key (``ON CONFLICT`` has), so every
 load first takes ``SHARE ROW EXCLUSIVE`` on its table: readers go on, a second writer waits for
 the commit (bounded by the statement timeout). Unlike ``ON CONFLICT``, ``MERGE`` neither locks
@@ -18,7 +23,7 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
-from benchmark_pipeline.lib.postgres import binary_copy
+from benchmark_pipeline.lib.postgres import binary_copy, fingerprints
 
 # ``MERGE ... RETURNING merge_action()`` exists from PostgreSQL 17; 15 and 16 count otherwise.
 MERGE_RETURNING_SINCE = 170000
@@ -26,9 +31,10 @@ MERGE_RETURNING_SINCE = 170000
 
 @dataclass(frozen=True)
 class UpsertCounts:
-    staged: int
+    staged: int  # rows given
     inserted: int
     updated: int
+    compared: int | None = None  # rows sent to the database and compared there (None: all)
 
     @property
     def unchanged(self) -> int:
@@ -60,14 +66,20 @@ def table_is_empty(conn: psycopg.Connection, table: str) -> bool:
 
 
 def stage_frame(
-    conn: psycopg.Connection, table: str, frame: pd.DataFrame, columns: Sequence[str]
+    conn: psycopg.Connection,
+    table: str,
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    *,
+    name: str | None = None,
 ) -> sql.Identifier:
-    """COPY ``frame[columns]`` into a temporary table shaped like ``table``; return its name.
+    """COPY ``frame[columns]`` into a temporary table shaped like ``table``; return its name
+    (``name``, by default ``stage_<schema>_<table>``).
 
     The staging table takes the target's column types, so a value the table would refuse
     fails here, inside the caller's transaction.
     """
-    stage = sql.Identifier(f"stage_{table.replace('.', '_')}")
+    stage = sql.Identifier(name or f"stage_{table.replace('.', '_')}")
     conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(stage))
     conn.execute(
         sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA").format(
@@ -79,15 +91,31 @@ def stage_frame(
 
 
 def copy_into_empty(
-    conn: psycopg.Connection, table: str, frame: pd.DataFrame, columns: Sequence[str]
+    conn: psycopg.Connection,
+    table: str,
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    *,
+    key: Sequence[str] | None = None,
 ) -> UpsertCounts:
     """The empty-table fast path: one checked COPY of ``frame[columns]`` straight into ``table``.
 
     Same values, checks and defaults as staging + ``MERGE`` (every row is new), written once
-    instead of twice. Call it only with ``table`` locked (``lock_for_load``) and empty.
+    instead of twice. Call it only with ``table`` locked (``lock_for_load``) and empty. With
+    ``key``, the rows' fingerprints are computed while the server writes and then recorded.
     """
-    copied = binary_copy.copy_frame(conn, _table(table), frame, columns)
-    return UpsertCounts(staged=copied, inserted=copied, updated=0)
+    computed: list = []
+
+    def fingerprint() -> None:
+        computed.append(fingerprints.row_fingerprints(frame, columns))
+
+    copied = binary_copy.copy_frame(
+        conn, _table(table), frame, columns, while_server_writes=fingerprint if key else None
+    )
+    if key:
+        keys = fingerprints.row_keys(frame, key)
+        fingerprints.record(conn, table, columns, keys, computed[0])
+    return UpsertCounts(staged=copied, inserted=copied, updated=0, compared=copied)
 
 
 def _merge(
@@ -174,21 +202,41 @@ def upsert_frame(
     """Load ``frame[columns]`` into ``table`` keyed by ``key``, inside the caller's transaction.
 
     Locks the table (``lock_for_load``); an empty table gets one checked COPY straight in
-    (``copy_into_empty``), any other is staged and merged (``upsert_from_stage``). Either way
-    the same values and defaults land and the counts are exact.
+    (``copy_into_empty``); into any other, the rows whose fingerprint differs from the last
+    load's (all of them when none is kept) are staged and merged (``upsert_from_stage``), and
+    the rest are unchanged. Either way the same values and defaults land, the counts are exact
+    and the rows' fingerprints are kept for the next load.
     """
     lock_for_load(conn, table)
+    watched = fingerprints.watched(conn, table)
+    if watched:
+        fingerprints.hold_table(conn, table)
     if table_is_empty(conn, table):
-        return copy_into_empty(conn, table, frame, columns)
-    stage = stage_frame(conn, table, frame, columns)
-    return upsert_from_stage(
-        conn,
-        table,
-        stage,
-        key=key,
-        columns=columns,
-        touch=touch,
-        server_version_num=server_version_num,
+        return copy_into_empty(conn, table, frame, columns, key=key if watched else None)
+    send, keys, current, previous = slice(None), None, None, None
+    if watched:
+        keys = fingerprints.row_keys(frame, key)
+        current = fingerprints.row_fingerprints(frame, columns)
+        previous = fingerprints.recorded(conn, table)
+        send = fingerprints.changed_rows(previous, columns, keys, current)
+    rows = frame[send]
+    counts = UpsertCounts(staged=0, inserted=0, updated=0)
+    if len(rows):
+        stage = stage_frame(conn, table, rows, columns)
+        counts = upsert_from_stage(
+            conn,
+            table,
+            stage,
+            key=key,
+            columns=columns,
+            touch=touch,
+            server_version_num=server_version_num,
+        )
+    if watched and (len(rows) or previous is None or len(keys) != len(previous.by_key)):
+        # Unchanged and the same keys: what is kept already says so (no write, no WAL).
+        fingerprints.record(conn, table, columns, keys, current)
+    return UpsertCounts(
+        staged=len(frame), inserted=counts.inserted, updated=counts.updated, compared=len(rows)
     )
 
 

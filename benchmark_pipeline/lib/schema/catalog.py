@@ -36,6 +36,11 @@ class DeclaredSchema:
     def tables(self) -> list[str]:
         return sorted(self.columns)
 
+    @property
+    def api_tables(self) -> list[str]:
+        """The tables Supabase's API serves (schema public); the pipeline's own schema is not."""
+        return [t for t in self.tables if t.startswith("public.")]
+
 
 def declared_schema(sql_texts: Iterable[str]) -> DeclaredSchema:
     """Fold the statements of migrations, in order, into the schema they declare."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import psycopg
 
+from benchmark_pipeline.lib.postgres.binary_copy import TextArrayBinaryDumper
 from benchmark_pipeline.lib.postgres.staged_upsert import table_row_count, upsert_frame
 from benchmark_pipeline.lib.trials.records import TABLE_COLUMNS
 
@@ -109,8 +110,11 @@ def load_trials(
 
 def completeness_problems(conn: psycopg.Connection, nct_ids: list[str]) -> list[str]:
     """Ids of ``nct_ids`` absent from the table, and any nct_id the table holds twice."""
-    absent = conn.execute(
-        "SELECT w.nct_id FROM unnest(%s::text[]) AS w(nct_id)"
+    cursor = conn.cursor()
+    # The ids go as one binary text[] (psycopg's own list dumper is far slower for 100k ids).
+    cursor.adapters.register_dumper(list, TextArrayBinaryDumper)
+    absent = cursor.execute(
+        "SELECT w.nct_id FROM unnest(%b::text[]) AS w(nct_id)"
         " WHERE NOT EXISTS (SELECT 1 FROM public.benchmark_trials t WHERE t.nct_id = w.nct_id)"
         " ORDER BY 1",
         [nct_ids],
