@@ -9,12 +9,12 @@ import pandas as pd
 from benchmark_pipeline.constants import METAPSY_GROUP, OWNERS
 from benchmark_pipeline.defs.metadata import check_result
 from benchmark_pipeline.defs.schema.assets import benchmark_schema
-from benchmark_pipeline.lib.metapsy.load import TABLE, OutcomesLoad, load_study_outcomes
+from benchmark_pipeline.lib.metapsy.load import TABLE, load_study_outcomes
 from benchmark_pipeline.lib.metapsy.pooled import PooledDataset, pool_dataset
 from benchmark_pipeline.lib.metapsy.reading import read_dataset_csv
 from benchmark_pipeline.lib.metapsy.snapshot import MetapsyFileError, read_snapshot
 from benchmark_pipeline.lib.metapsy.validation import DatasetValidation, validate_dataset
-from benchmark_pipeline.lib.postgres.mirror import MassRemovalError
+from benchmark_pipeline.lib.postgres.mirror import MassRemovalError, MirrorLoad
 from benchmark_pipeline.resources import PostgresResource
 
 from .config import MetapsyEffectSizesConfig, resolve_snapshot_dir
@@ -39,7 +39,7 @@ class MetapsyEffectSizes:
     """The snapshots as read (valid rows and rejections, per dataset) and what the load did."""
 
     datasets: tuple[DatasetValidation, ...]
-    load: OutcomesLoad
+    load: MirrorLoad
 
 
 @dataclass(frozen=True)

@@ -8,32 +8,17 @@ anything is committed. ``avg_age``, ``avg_prior_treatments`` and ``avg_los_days`
 as NULL: the file's codes give no honest mean (see ``codebook``).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 import psycopg
 
 from benchmark_pipeline.lib.baselines.aggregate import COLUMNS, KEY, BaselineAggregate
-from benchmark_pipeline.lib.postgres.mirror import mirror_frame
-from benchmark_pipeline.lib.postgres.staged_upsert import table_row_count
+from benchmark_pipeline.lib.postgres.mirror import MirrorLoad, load_mirror
 
 TABLE = "public.population_baselines"
 NULL_AVERAGES = ["avg_age", "avg_prior_treatments", "avg_los_days"]
 LOADED_COLUMNS = [*COLUMNS, *NULL_AVERAGES]
-
-
-@dataclass(frozen=True)
-class BaselinesLoad:
-    """What one load did (or, on a dry run, would have done)."""
-
-    inserted: int
-    updated: int
-    unchanged: int
-    removed: int
-    rows_loaded: int  # rows in the table at the end of the load, before commit or rollback
-    row_count: int  # rows in the table once the transaction ended
-    dry_run: bool
-    problems: list[str] = field(default_factory=list)  # mirror check, before commit
 
 
 @dataclass(frozen=True)
@@ -42,7 +27,7 @@ class LoadedBaselines:
     file was configured (the table then keeps ``table_rows`` rows untouched)."""
 
     aggregate: BaselineAggregate | None
-    load: BaselinesLoad | None
+    load: MirrorLoad | None
     table_rows: int
 
     @property
@@ -81,32 +66,16 @@ def mirror_problems(conn: psycopg.Connection, frame: pd.DataFrame) -> list[str]:
 
 def load_baselines(
     conn: psycopg.Connection, frame: pd.DataFrame, *, dry_run: bool, allow_mass_removal: bool
-) -> BaselinesLoad:
-    """Make the table hold exactly ``frame`` (``aggregate.COLUMNS``, one row per group).
-
-    ``conn`` must be in autocommit mode: the load is one transaction of its own. Raises
-    ``MassRemovalError`` (nothing written) when the load would empty the table, or remove more
-    than half of its rows without ``allow_mass_removal``.
-    """
-    rows = frame.assign(**dict.fromkeys(NULL_AVERAGES))
-    with conn.transaction(force_rollback=dry_run):
-        counts = mirror_frame(
-            conn,
-            TABLE,
-            rows,
-            key=KEY,
-            columns=LOADED_COLUMNS,
-            allow_mass_removal=allow_mass_removal,
-        )
-        problems = mirror_problems(conn, frame)
-        rows_loaded = table_row_count(conn, TABLE)
-    return BaselinesLoad(
-        inserted=counts.inserted,
-        updated=counts.updated,
-        unchanged=counts.unchanged,
-        removed=counts.removed,
-        rows_loaded=rows_loaded,
-        row_count=table_row_count(conn, TABLE),
+) -> MirrorLoad:
+    """Make the table hold exactly ``frame`` (``aggregate.COLUMNS``, one row per group; the
+    averages NULL), checked by ``mirror_problems`` before it commits (see ``load_mirror``)."""
+    return load_mirror(
+        conn,
+        TABLE,
+        frame.assign(**dict.fromkeys(NULL_AVERAGES)),
+        key=KEY,
+        columns=LOADED_COLUMNS,
+        check=lambda c: mirror_problems(c, frame),
         dry_run=dry_run,
-        problems=problems,
+        allow_mass_removal=allow_mass_removal,
     )

@@ -8,32 +8,17 @@ then the table is compared with the valid rows before anything is committed.
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import pandas as pd
 import psycopg
 
 from benchmark_pipeline.lib.cohorts.contract import COLUMNS
-from benchmark_pipeline.lib.postgres.mirror import mirror_frame
-from benchmark_pipeline.lib.postgres.staged_upsert import table_row_count
+from benchmark_pipeline.lib.postgres.mirror import MirrorLoad, load_mirror
 
 TABLE = "public.benchmark_cohorts"
 KEY = ["cohort_name"]
 LOADED_COLUMNS = COLUMNS
 _NAMES_LISTED = 20
-
-
-@dataclass(frozen=True)
-class CohortLoad:
-    """What one load did (or, on a dry run, would have done)."""
-
-    inserted: int
-    updated: int
-    unchanged: int
-    removed: int
-    row_count: int  # rows in the table once the transaction ended (committed or rolled back)
-    dry_run: bool
-    problems: list[str] = field(default_factory=list)  # mirror check, before commit
 
 
 def _listed(names: Sequence[str]) -> str:
@@ -64,29 +49,17 @@ def load_cohorts(
     *,
     dry_run: bool,
     allow_mass_removal: bool = False,
-) -> CohortLoad:
-    """Make the table hold exactly ``frame`` (``COLUMNS``, one row per cohort_name).
-
-    ``conn`` must be in autocommit mode: the load is one transaction of its own. Raises
-    ``MassRemovalError`` (the table unchanged) when the load would empty the table, or remove
-    more than half of its rows without ``allow_mass_removal``.
-    """
-    with conn.transaction(force_rollback=dry_run):
-        counts = mirror_frame(
-            conn,
-            TABLE,
-            frame,
-            key=KEY,
-            columns=LOADED_COLUMNS,
-            allow_mass_removal=allow_mass_removal,
-        )
-        problems = mirror_problems(conn, frame["cohort_name"].tolist())
-    return CohortLoad(
-        inserted=counts.inserted,
-        updated=counts.updated,
-        unchanged=counts.unchanged,
-        removed=counts.removed,
-        row_count=table_row_count(conn, TABLE),
+) -> MirrorLoad:
+    """Make the table hold exactly ``frame`` (``COLUMNS``, one row per cohort_name), checked by
+    ``mirror_problems`` before it commits (see ``load_mirror``)."""
+    names = frame["cohort_name"].tolist()
+    return load_mirror(
+        conn,
+        TABLE,
+        frame,
+        key=KEY,
+        columns=LOADED_COLUMNS,
+        check=lambda c: mirror_problems(c, names),
         dry_run=dry_run,
-        problems=problems,
+        allow_mass_removal=allow_mass_removal,
     )

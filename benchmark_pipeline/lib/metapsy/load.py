@@ -6,29 +6,13 @@ against emptying the table or removing most of it; then, before anything is comm
 table is compared with the rows.
 """
 
-from dataclasses import dataclass, field
-
 import pandas as pd
 import psycopg
 
 from benchmark_pipeline.lib.metapsy.contract import KEY, TABLE_COLUMNS
-from benchmark_pipeline.lib.postgres.mirror import mirror_frame
-from benchmark_pipeline.lib.postgres.staged_upsert import table_row_count
+from benchmark_pipeline.lib.postgres.mirror import MirrorLoad, load_mirror
 
 TABLE = "public.benchmark_study_outcomes"
-
-
-@dataclass(frozen=True)
-class OutcomesLoad:
-    """What one load did (or, on a dry run, would have done)."""
-
-    inserted: int
-    updated: int
-    unchanged: int
-    removed: int
-    row_count: int  # rows in the table once the transaction ended (committed or rolled back)
-    dry_run: bool
-    problems: list[str] = field(default_factory=list)  # mirror check, before commit
 
 
 def mirror_problems(conn: psycopg.Connection, frame: pd.DataFrame) -> list[str]:
@@ -57,29 +41,16 @@ def load_study_outcomes(
     *,
     dry_run: bool = False,
     allow_mass_removal: bool = False,
-) -> OutcomesLoad:
-    """Make the table hold exactly ``frame`` (``TABLE_COLUMNS``, unique on dataset + row_id).
-
-    ``conn`` must be in autocommit mode: the load is one transaction of its own. Raises
-    ``MassRemovalError`` (nothing written) when the load would empty the table or remove more
-    than half of its rows without ``allow_mass_removal``.
-    """
-    with conn.transaction(force_rollback=dry_run):
-        counts = mirror_frame(
-            conn,
-            TABLE,
-            frame,
-            key=KEY,
-            columns=TABLE_COLUMNS,
-            allow_mass_removal=allow_mass_removal,
-        )
-        problems = mirror_problems(conn, frame)
-    return OutcomesLoad(
-        inserted=counts.inserted,
-        updated=counts.updated,
-        unchanged=counts.unchanged,
-        removed=counts.removed,
-        row_count=table_row_count(conn, TABLE),
+) -> MirrorLoad:
+    """Make the table hold exactly ``frame`` (``TABLE_COLUMNS``, unique on dataset + row_id),
+    checked by ``mirror_problems`` before it commits (see ``load_mirror``)."""
+    return load_mirror(
+        conn,
+        TABLE,
+        frame,
+        key=KEY,
+        columns=TABLE_COLUMNS,
+        check=lambda c: mirror_problems(c, frame),
         dry_run=dry_run,
-        problems=problems,
+        allow_mass_removal=allow_mass_removal,
     )

@@ -6,8 +6,8 @@ rolled back on a dry run); a refused load raises before anything is written. The
 table first (``lock_for_load``), so the counts and the refusal hold until it commits.
 """
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import pandas as pd
 import psycopg
@@ -102,4 +102,53 @@ def mirror_frame(
     removed = delete_not_in_stage(conn, table, keys, key=key) if keys is not None else 0
     return MirrorCounts(
         staged=counts.staged, inserted=counts.inserted, updated=counts.updated, removed=removed
+    )
+
+
+@dataclass(frozen=True)
+class MirrorLoad:
+    """What one mirror load did (or, on a dry run, would have done)."""
+
+    inserted: int
+    updated: int
+    unchanged: int
+    removed: int
+    rows_loaded: int  # rows in the table at the end of the load, before commit or rollback
+    row_count: int  # rows in the table once the transaction ended (committed or rolled back)
+    dry_run: bool
+    problems: list[str] = field(default_factory=list)  # the table's own check, before commit
+
+
+def load_mirror(
+    conn: psycopg.Connection,
+    table: str,
+    frame: pd.DataFrame,
+    *,
+    key: Sequence[str],
+    columns: Sequence[str],
+    check: Callable[[psycopg.Connection], list[str]],
+    dry_run: bool,
+    allow_mass_removal: bool = False,
+) -> MirrorLoad:
+    """One load of a mirrored table in a transaction of its own (rolled back on a dry run):
+    ``mirror_frame``, then ``check`` (the table against what was loaded) before anything commits.
+
+    ``conn`` must be in autocommit mode. Raises ``MassRemovalError`` (the table unchanged) when
+    the load would empty the table, or remove more than half of it without ``allow_mass_removal``.
+    """
+    with conn.transaction(force_rollback=dry_run):
+        counts = mirror_frame(
+            conn, table, frame, key=key, columns=columns, allow_mass_removal=allow_mass_removal
+        )
+        problems = check(conn)
+        rows_loaded = table_row_count(conn, table)
+    return MirrorLoad(
+        inserted=counts.inserted,
+        updated=counts.updated,
+        unchanged=counts.unchanged,
+        removed=counts.removed,
+        rows_loaded=rows_loaded,
+        row_count=table_row_count(conn, table),
+        dry_run=dry_run,
+        problems=problems,
     )
