@@ -291,7 +291,7 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = '22023',
             MESSAGE = format('unknown indication_category %L',
                              benchmark_trials_for.indication_category),
-            HINT = 'the categories are listed in the README (Trials: indication categories)';
+            HINT = 'the categories are those of benchmark_trials.indication_category (README, Trials, Indication)';
     END IF;
     RETURN QUERY
         SELECT t.*
