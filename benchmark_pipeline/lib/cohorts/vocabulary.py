@@ -1,11 +1,13 @@
 """The controlled vocabularies of the cohort table and the score range of each instrument.
 
 data/README.md documents the same lists for the people who edit the CSV; a value outside them
-is rejected rather than guessed, so a new instrument or condition is added here first.
+is rejected rather than guessed, so a new condition is added here first and a new instrument to
+data/benchmark_instruments.csv (``instruments``), where its range comes from.
 """
 
 from dataclasses import dataclass
 
+from benchmark_pipeline.lib.cohorts.instruments import INSTRUMENTS_CSV, NO_SCALE, read_instruments
 from benchmark_pipeline.lib.modalities import DEFAULT_VOCABULARY
 
 # One modality vocabulary for trials and cohorts: the trial classifier's.
@@ -39,16 +41,16 @@ class ScoreRange:
         return self.high - self.low
 
 
-INSTRUMENT_RANGES: dict[str, ScoreRange | None] = {
-    "CAPS-5": ScoreRange(0, 80),
-    "MADRS": ScoreRange(0, 60),
-    "PHQ-9": ScoreRange(0, 27),
-    "QIDS-SR-16": ScoreRange(0, 27),
-    "GRID-HAMD-17": ScoreRange(0, 52),
-    "IES-R": ScoreRange(0, 88),
-    # Percentage of heavy drinking days by Timeline Followback interview.
-    "PHDD-TLFB": ScoreRange(0, 100),
-    # Pooled standardized effects over different instruments: no score is comparable.
-    "mixed": None,
-}
+def _instrument_ranges() -> dict[str, ScoreRange | None]:
+    """Every valid instrument of data/benchmark_instruments.csv with its range, then ``mixed``."""
+    shipped = read_instruments(INSTRUMENTS_CSV)
+    ranges: dict[str, ScoreRange | None] = {
+        i.name: ScoreRange(i.score_min, i.score_max) for i in shipped.instruments
+    }
+    return {**ranges, NO_SCALE: None}
+
+
+# One list: the instruments file, which benchmark_instruments mirrors. A row that file rejects
+# is not in the vocabulary either, so no cohort can use an instrument the table lacks.
+INSTRUMENT_RANGES = _instrument_ranges()
 INSTRUMENTS = frozenset(INSTRUMENT_RANGES)

@@ -74,6 +74,7 @@ def test_database_migrated_by_hand_migrates_cleanly_and_gets_its_ledger_row(conn
     ).fetchall()
     assert [p[0] for p in policies] == [
         "benchmark_cohorts_authenticated_select",
+        "benchmark_instruments_authenticated_select",
         "benchmark_study_outcomes_authenticated_select",
         "benchmark_trials_authenticated_select",
         "population_baselines_authenticated_select",

@@ -1,0 +1,155 @@
+"""benchmark_instruments: the instruments file (score ranges, direction, verified `similar` bands)
+mirrored into public.benchmark_instruments, with its mirror and rejected-rows checks."""
+
+import dagster as dg
+from pydantic import Field
+
+from benchmark_pipeline.constants import COHORTS_GROUP, OWNERS
+from benchmark_pipeline.defs.metadata import check_result, markdown_table
+from benchmark_pipeline.defs.schema.assets import benchmark_schema
+from benchmark_pipeline.lib.cohorts.instruments import (
+    DESCRIPTIONS,
+    INSTRUMENTS_CSV,
+    InstrumentCsvError,
+    InstrumentFile,
+    read_instruments,
+)
+from benchmark_pipeline.lib.cohorts.instruments_load import TABLE, load_instruments
+from benchmark_pipeline.lib.postgres.mirror import MassRemovalError
+from benchmark_pipeline.resources import PostgresResource
+
+MIRROR_CHECK = "mirrors_valid_rows"
+REJECTED_CHECK = "rejected_rows"
+_TYPES = {
+    "score_min": "numeric",
+    "score_max": "numeric",
+    "lower_is_better": "boolean",
+    "similar_band": "numeric",
+}
+SHOWN = ["name", "score_min", "score_max", "lower_is_better", "similar_band", "band_doi"]
+
+
+class InstrumentsLoadConfig(dg.Config):
+    dry_run: bool = Field(
+        default=False,
+        description="Run the whole load inside a transaction, report it, then roll it back.",
+    )
+    allow_mass_removal: bool = Field(
+        default=False,
+        description=(
+            "Allow this run to remove more than half of the table's instruments (rows no longer "
+            "valid in the file). Never all of them: a file without a valid row is always refused."
+        ),
+    )
+
+
+def instruments_table_schema() -> dg.TableSchema:
+    return dg.TableSchema(
+        columns=[
+            dg.TableColumn(name, _TYPES.get(name, "text"), description=description)
+            for name, description in DESCRIPTIONS.items()
+        ]
+        + [dg.TableColumn("updated_at", "timestamptz", description="When the row last changed")]
+    )
+
+
+def _rejections(read: InstrumentFile) -> dg.MetadataValue:
+    rows = [[r.row, r.name, "; ".join(r.reasons)] for r in read.rejections]
+    return markdown_table(["row", "name", "reasons"], rows, empty="_no rejected rows_")
+
+
+def _shown(value: object) -> object:
+    return f"{value:g}" if isinstance(value, float) else value
+
+
+def _table(read: InstrumentFile) -> dg.MetadataValue:
+    rows = [[_shown(row[c]) for c in SHOWN] for row in read.rows()]
+    return markdown_table(SHOWN, rows, empty="_no valid instrument_")
+
+
+@dg.asset(
+    deps=[benchmark_schema],
+    group_name=COHORTS_GROUP,
+    kinds={"python", "postgres", "csv"},
+    owners=OWNERS,
+    metadata={
+        "dagster/column_schema": instruments_table_schema(),
+        "dagster/table_name": TABLE,
+    },
+    check_specs=[
+        dg.AssetCheckSpec(
+            MIRROR_CHECK,
+            asset="benchmark_instruments",
+            description=(
+                "Right after the load, in its transaction: the table holds exactly the valid "
+                "rows of the file, every value equal."
+            ),
+        ),
+        dg.AssetCheckSpec(
+            REJECTED_CHECK,
+            asset="benchmark_instruments",
+            description="No row of the file was rejected; a warning lists each with its reasons.",
+        ),
+    ],
+    description=(
+        "public.benchmark_instruments in Supabase: each outcome instrument the cohorts use, with "
+        "its score range, direction (lower_is_better) and, where a published value was "
+        "verified, the band of difference benchmark_comparison calls similar (only PHQ-9, 5 "
+        "points; empty elsewhere, with the reason in notes). Mirrored from "
+        "data/benchmark_instruments.csv, the file the cohort vocabulary takes its score ranges "
+        "from, in one transaction. A row that breaks a rule is left out and listed; a file "
+        "that cannot be read fails the run naming it."
+    ),
+)
+def benchmark_instruments(
+    context: dg.AssetExecutionContext, config: InstrumentsLoadConfig, postgres: PostgresResource
+) -> dg.MaterializeResult:
+    try:
+        read = read_instruments(INSTRUMENTS_CSV)
+    except InstrumentCsvError as exc:
+        raise dg.Failure(
+            description=str(exc), metadata={"csv_path": str(INSTRUMENTS_CSV)}
+        ) from None
+    for rejection in read.rejections:
+        context.log.warning(
+            f"row {rejection.row} ({rejection.name}): {'; '.join(rejection.reasons)}"
+        )
+    try:
+        with postgres.connect(autocommit=True) as conn:
+            load = load_instruments(
+                conn,
+                read.rows(),
+                dry_run=config.dry_run,
+                allow_mass_removal=config.allow_mass_removal,
+            )
+    except MassRemovalError as exc:
+        raise dg.Failure(
+            description=f"{exc} The file has {len(read.instruments)} valid row(s).",
+            metadata={"rows_rejected": len(read.rejections), "dagster/table_name": TABLE},
+        ) from None
+    return dg.MaterializeResult(
+        metadata={
+            "csv_path": str(read.path),
+            "dry_run": config.dry_run,
+            "inserted": load.inserted,
+            "updated": load.updated,
+            "unchanged": load.unchanged,
+            "removed": load.removed,
+            "rows_rejected": len(read.rejections),
+            "instruments": _table(read),
+            "dagster/row_count": load.row_count,
+            "dagster/table_name": TABLE,
+            "dagster/column_schema": instruments_table_schema(),
+            "database": postgres.describe(),
+        },
+        check_results=[
+            check_result(load.problems, check_name=MIRROR_CHECK, valid_rows=len(read.instruments)),
+            dg.AssetCheckResult(
+                check_name=REJECTED_CHECK,
+                passed=not read.rejections,
+                severity=dg.AssetCheckSeverity.WARN,
+                description=f"{len(read.rejections)} row(s) rejected" if read.rejections else None,
+                metadata={"rows_rejected": len(read.rejections), "rejected": _rejections(read)},
+            ),
+        ],
+    )
