@@ -49,3 +49,6 @@ CREATE OR REPLACE TRIGGER population_baselines_forget_fingerprints
 CREATE OR REPLACE TRIGGER benchmark_study_outcomes_forget_fingerprints
     AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON public.benchmark_study_outcomes
     FOR EACH STATEMENT EXECUTE FUNCTION benchmark_pipeline.forget_fingerprints();
+CREATE OR REPLACE TRIGGER benchmark_instruments_forget_fingerprints
+    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON public.benchmark_instruments
+    FOR EACH STATEMENT EXECUTE FUNCTION benchmark_pipeline.forget_fingerprints();

@@ -1,6 +1,6 @@
 """Mirroring the valid instruments into ``public.benchmark_instruments`` in one transaction.
 
-``load_instruments`` owns its transaction (rolled back on a dry run): ``mirror_frame`` refuses a
+``load_instruments`` owns its transaction (rolled back on a dry run): ``load_mirror`` refuses a
 load that would empty the table or remove most of it (``MassRemovalError``, before anything is
 written), upserts on ``name`` and deletes the instruments no longer valid; then the table is
 compared, value by value, with the rows loaded before anything is committed.
@@ -15,9 +15,7 @@ import psycopg
 from psycopg import sql
 
 from benchmark_pipeline.lib.cohorts.instruments import COLUMNS
-from benchmark_pipeline.lib.cohorts.load import CohortLoad
-from benchmark_pipeline.lib.postgres.mirror import mirror_frame
-from benchmark_pipeline.lib.postgres.staged_upsert import table_row_count
+from benchmark_pipeline.lib.postgres.mirror import MirrorLoad, load_mirror
 
 TABLE = "public.benchmark_instruments"
 KEY = ["name"]
@@ -60,25 +58,16 @@ def load_instruments(
     *,
     dry_run: bool = False,
     allow_mass_removal: bool = False,
-) -> CohortLoad:
-    """Make the table hold exactly ``rows`` (``COLUMNS`` each, one per name).
-
-    ``conn`` must be in autocommit mode: the load is one transaction of its own. Raises
-    ``MassRemovalError`` (the table unchanged) when the load would empty the table, or remove
-    more than half of its rows without ``allow_mass_removal``.
-    """
-    frame = pd.DataFrame(list(rows), columns=COLUMNS, dtype=object)
-    with conn.transaction(force_rollback=dry_run):
-        counts = mirror_frame(
-            conn, TABLE, frame, key=KEY, columns=COLUMNS, allow_mass_removal=allow_mass_removal
-        )
-        problems = mirror_problems(conn, rows)
-    return CohortLoad(
-        inserted=counts.inserted,
-        updated=counts.updated,
-        unchanged=counts.unchanged,
-        removed=counts.removed,
-        row_count=table_row_count(conn, TABLE),
+) -> MirrorLoad:
+    """Make the table hold exactly ``rows`` (``COLUMNS`` each, one per name), compared value by
+    value before it commits (see ``load_mirror``)."""
+    return load_mirror(
+        conn,
+        TABLE,
+        pd.DataFrame(list(rows), columns=COLUMNS, dtype=object),
+        key=KEY,
+        columns=COLUMNS,
+        check=lambda c: mirror_problems(c, rows),
         dry_run=dry_run,
-        problems=problems,
+        allow_mass_removal=allow_mass_removal,
     )
