@@ -13,7 +13,7 @@ from benchmark_pipeline.lib.schema.migrations import discover
 from benchmark_pipeline.lib.schema.read_api import CLAIMS, call_as
 
 DECLARED = declared_schema(m.sql for m in discover(SQL_DIR))
-TABLES = DECLARED.tables
+TABLES = DECLARED.api_tables  # the tables Supabase's API serves (schema public)
 # One valid call of every function sql/ declares: a new function needs its line here.
 CALLS = {
     "benchmark_indication_group": {"indication_category": "ptsd"},
