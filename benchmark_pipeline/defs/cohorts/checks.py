@@ -11,7 +11,9 @@ from benchmark_pipeline.resources import DoiRegistryResource
 
 from .assets import validated_benchmark_cohorts
 from .config import DoiCheckConfig
-from .metadata import rejections_json, rejections_table, reuse_table
+from .metadata import rejections_json, rejections_table, reuse_table, shown
+
+_ROWS_DESCRIBED = 3
 
 
 def citation_problems(validation: CohortValidation) -> list[str]:
@@ -70,7 +72,16 @@ def rejected_rows(validated_benchmark_cohorts: CohortValidation) -> dg.AssetChec
     return dg.AssetCheckResult(
         passed=not rejections,
         severity=dg.AssetCheckSeverity.WARN,
-        description=f"{len(rejections)} row(s) rejected" if rejections else None,
+        description=(
+            f"{len(rejections)} row(s) rejected and not loaded: "
+            + "; ".join(
+                f"row {r.row} ({shown(r.cohort_name) or 'no name'}): {', '.join(r.reasons)}"
+                for r in rejections[:_ROWS_DESCRIBED]
+            )
+            + (" ..." if len(rejections) > _ROWS_DESCRIBED else "")
+            if rejections
+            else None
+        ),
         metadata=entries(
             rows_rejected=len(rejections),
             rejected=rejections_table(rejections),

@@ -13,6 +13,21 @@ from .assets import (
 )
 from .metadata import pooled_summary_table, rejections_json, rejections_table
 
+_DESCRIBED_CHARS = 600  # the first rejections; the table lists them all
+
+
+def _described(datasets, count: int) -> str | None:
+    if not count:
+        return None
+    listed = " | ".join(
+        f"{d.snapshot.dataset} line {r.line} ({r.row_id}): {r.reasons}"
+        for d in datasets
+        for r in d.rejections
+    )
+    if len(listed) > _DESCRIBED_CHARS:
+        listed = listed[:_DESCRIBED_CHARS].rstrip() + " ..."
+    return f"{count} row(s) rejected and not loaded: {listed}"
+
 
 @dg.asset_check(
     asset=metapsy_effect_sizes,
@@ -27,7 +42,7 @@ def rejected_rows(metapsy_effect_sizes: MetapsyEffectSizes) -> dg.AssetCheckResu
     return dg.AssetCheckResult(
         passed=not count,
         severity=dg.AssetCheckSeverity.WARN,
-        description=f"{count} row(s) rejected and not loaded" if count else None,
+        description=_described(datasets, count),
         metadata=entries(
             rows_rejected=count,
             rejected=rejections_table(datasets),

@@ -98,9 +98,11 @@ def declared_indexes_exist(postgres: PostgresResource) -> dg.AssetCheckResult:
         for name, table in declared.indexes.items()
         if name not in live.get(table, [])
     ]
+    # A missing index slows reads; it loses nothing: a person should look, nothing should stop.
     return check_result(
         problems,
-        declared_indexes=len(declared.indexes),
+        severity=dg.AssetCheckSeverity.WARN,
+        declared_indexes=f"{len(declared.indexes)} in sql/",
         indexes=inline_table(["table", "indexes"], [[t, ", ".join(ix)] for t, ix in live.items()]),
     )
 
