@@ -4,10 +4,11 @@ When a blocking check fails, or an asset or op raises, the assets after it are n
 Dagster alone shows them as "Failed" with nothing to say why, marks their checks "Execution
 failed" although they never ran, and words the run's failure "1 blocking asset check failed".
 A compute function wrapped in ``explains_stops`` records the reason first: an observation on
-every asset the run will no longer reach (the asset's latest event, on its overview and events
-pages) and a WARN result "Not run: ..." on each of their checks (the check's page). A failed
-blocking check then fails its step with a ``dg.Failure`` carrying the same sentence, which
-becomes the run's failure message.
+every asset the run will no longer reach (the asset's latest event, on its *Events* tab) and a
+WARN result "Not run: ..." on each of their checks (the check's page, instead of a red
+"Execution failed"). A failed blocking check then fails its step with a ``dg.Failure`` carrying
+the same sentence, which becomes the run's failure message. A step that will be retried records
+nothing: its retry may still succeed.
 """
 
 import functools
@@ -17,7 +18,7 @@ from typing import Any
 
 import dagster as dg
 
-# Labels of the observation's metadata: the asset's overview lists them with the latest values.
+# Labels of the observation's metadata, beside its description on the asset's Events tab.
 REASON_LABEL = "not materialized because"
 TABLE_LABEL = "table"
 
@@ -108,7 +109,6 @@ def record(
                 passed=False,
                 severity=dg.AssetCheckSeverity.WARN,
                 description=f"Not run: {stop.sentence}.",
-                metadata={REASON_LABEL: dg.MetadataValue.text(stop.sentence)},
             )
         )
     left = {key: _table_left(context, key) for key in assets}
