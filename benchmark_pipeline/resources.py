@@ -8,7 +8,7 @@ import os
 import pickle
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import dagster as dg
@@ -125,7 +125,11 @@ class ClinicalTrialsResource(dg.ConfigurableResource):
     )
     backoff_max_seconds: float = Field(default=60.0)
     min_interval_seconds: float = Field(
-        default=1.0, description="Pacing: at least this long between two requests."
+        default=1.0,
+        description=(
+            "Pacing: at least this long between two requests (ClinicalTrials.gov's robots.txt "
+            "asks for Crawl-delay: 1). A CTGOV_API_URL on this machine is bound with 0."
+        ),
     )
 
     def retry_settings(self) -> ctgov_client.RetrySettings:
@@ -145,8 +149,11 @@ class ClinicalTrialsResource(dg.ConfigurableResource):
         time.sleep(seconds)
 
     @contextmanager
-    def session(self) -> Iterator[ctgov_client.CtgovSession]:
-        """A paced, retrying session over one HTTP connection pool, closed afterwards."""
+    def session(
+        self, on_retry: Callable[[str], None] | None = None
+    ) -> Iterator[ctgov_client.CtgovSession]:
+        """A paced, retrying session over one HTTP connection pool, closed afterwards;
+        ``on_retry`` is told one line before each retry's wait."""
         timeout = httpx.Timeout(self.timeout_seconds, connect=self.connect_timeout_seconds)
         with httpx.Client(
             base_url=self.base_url.rstrip("/"),
@@ -156,7 +163,7 @@ class ClinicalTrialsResource(dg.ConfigurableResource):
             transport=self.transport(),
         ) as client:
             yield ctgov_client.CtgovSession(
-                client=client, settings=self.retry_settings(), sleep=self.sleep
+                client=client, settings=self.retry_settings(), sleep=self.sleep, on_retry=on_retry
             )
 
 

@@ -1,10 +1,14 @@
 """What a reviewer sees: the Dagster UI's GraphQL API, served by dagster-webserver on loopback.
 
-benchmark_schema is materialized with its checks, then the webserver is asked for every asset,
-every check with its latest result and metadata, every schedule and every job. The answers must
-match what ``benchmark_pipeline.definitions.defs()`` declares, so the test follows the code
+First, benchmark_schema is materialized with its checks, then the webserver is asked for every
+asset, every check with its latest result and metadata, every schedule and every job. The answers
+must match what ``benchmark_pipeline.definitions.defs()`` declares, so the test follows the code
 location as assets are added, and benchmark_schema's checks must show as run, passed, with the
 metadata the run recorded.
+
+Then everything is materialized against the fake registry (every check must read green, or yellow
+with its explanation), and a refresh is blocked by a sharp drop in trials: the reason must reach
+the run's failure, benchmark_trials' latest event and each of its checks that did not run.
 """
 
 import json
@@ -22,6 +26,8 @@ import pytest
 
 from benchmark_pipeline.constants import REPO_ROOT
 from benchmark_pipeline.definitions import defs
+from benchmark_pipeline_tests.fakes import FakeCtgovServer, generate_records
+from benchmark_pipeline_tests.support.ctgov import fast_ctgov
 
 WEBSERVER = REPO_ROOT / ".venv" / "bin" / "dagster-webserver"
 LOCATION = "benchmark_pipeline"
@@ -36,6 +42,7 @@ metadataEntries {
   ... on FloatMetadataEntry { floatValue }
   ... on BoolMetadataEntry { boolValue }
   ... on MarkdownMetadataEntry { mdStr }
+  ... on TableMetadataEntry { table { records } }
 }
 """
 WORKSPACE_QUERY = """
@@ -142,6 +149,8 @@ def _metadata_values(entries: list[dict]) -> dict[str, object]:
     for entry in entries:
         if entry["__typename"] == "JsonMetadataEntry":
             values[entry["label"]] = json.loads(entry["jsonString"])
+        elif entry["__typename"] == "TableMetadataEntry":
+            values[entry["label"]] = [json.loads(r) for r in entry["table"]["records"]]
         else:
             fields = {k: v for k, v in entry.items() if k not in {"__typename", "label"}}
             values[entry["label"]] = next(iter(fields.values()), None)
@@ -149,7 +158,12 @@ def _metadata_values(entries: list[dict]) -> dict[str, object]:
 
 
 def _recorded_values(metadata: dict[str, dg.MetadataValue]) -> dict[str, object]:
-    return {label: value.value for label, value in metadata.items()}
+    return {
+        label: [r.data for r in value.records]
+        if isinstance(value, dg.TableMetadataValue)
+        else value.value
+        for label, value in metadata.items()
+    }
 
 
 def _owner(owner: dict) -> str:
@@ -225,6 +239,105 @@ def test_reviewer_sees_every_asset_check_schedule_and_job(
             assert _metadata_values(evaluation["metadataEntries"]) == _recorded_values(
                 recorded[check["name"]].metadata
             ), key
-            assert _metadata_values(evaluation["metadataEntries"])["problems"] == []
+            # A passing check lists no problems: nothing is emitted only to say "nothing".
+            assert "problems" not in _metadata_values(evaluation["metadataEntries"])
     assert seen_checks == set(graph.asset_check_keys)
     assert nodes[("benchmark_schema",)]["assetMaterializations"][0]["runId"] == result.run_id
+
+
+RUN_QUERY = """
+query Run($runId: ID!) {
+  runOrError(runId: $runId) { __typename
+    ... on Run { status
+      eventConnection { events { __typename
+        ... on RunFailureEvent { message error { message } }
+        ... on ExecutionStepFailureEvent { stepKey error { message } } } } }
+    ... on PythonError { message } } }
+"""
+ASSET_QUERY = f"""
+query Asset($key: AssetKeyInput!) {{
+  assetNodes(assetKeys: [$key]) {{
+    assetObservations(limit: 1) {{ runId description {METADATA} }}
+    assetChecksOrError {{ __typename
+      ... on AssetChecks {{ checks {{ name
+          executionForLatestMaterialization {{ runId status
+            evaluation {{ severity description }} }} }} }} }} }} }}
+"""
+CHECKS_QUERY = """
+{ assetNodes { assetKey { path }
+    assetChecksOrError { __typename
+      ... on AssetChecks { checks { name
+          executionForLatestMaterialization { runId status
+            evaluation { success severity description } } } } } } }
+"""
+# What the blocked refresh must say wherever the reviewer looks: the check and its own words.
+BLOCKED_BY = "raw_benchmark_trials's blocking check no_sharp_drop failed"
+
+
+def _materialize(definitions, fake, **kwargs) -> dg.ExecuteInProcessResult:
+    with dg.DagsterInstance.get() as instance:
+        return dg.materialize(
+            [*definitions.assets, *(definitions.asset_checks or [])],
+            resources={**definitions.resources, "ctgov": fast_ctgov(fake.base_url)},
+            instance=instance,
+            **kwargs,
+        )
+
+
+def test_reviewer_reads_every_check_and_why_a_refresh_was_blocked(
+    webserver: tuple[httpx.Client, Path],
+) -> None:
+    client, log_path = webserver
+    definitions = defs()
+    with FakeCtgovServer(generate_records(1_600, seed=7)) as fake:
+        healthy = _materialize(definitions, fake)
+    assert healthy.success
+    _wait_until_loaded(client, log_path)
+
+    # A healthy run: every check green, or yellow with the explanation a reviewer needs.
+    for node in _graphql(client, CHECKS_QUERY)["assetNodes"]:
+        path = tuple(node["assetKey"]["path"])
+        for check in node["assetChecksOrError"]["checks"]:
+            execution = check["executionForLatestMaterialization"]
+            assert execution is not None and execution["runId"] == healthy.run_id, (path, check)
+            evaluation = execution["evaluation"]
+            if execution["status"] != "SUCCEEDED":
+                assert execution["status"] == "FAILED", (path, check)
+                assert evaluation["severity"] == "WARN", (path, check)
+                assert evaluation["description"], (path, check)
+
+    # 487 of the 1,096 trials: far more than the 20% drop the check allows.
+    with FakeCtgovServer(generate_records(700, seed=7)) as fake:
+        blocked = _materialize(
+            definitions, fake, selection="raw_benchmark_trials*", raise_on_error=False
+        )
+    assert not blocked.success
+    (drop,) = [e for e in blocked.get_asset_check_evaluations() if e.check_name == "no_sharp_drop"]
+    assert not drop.passed and "fewer than the last run's 1,096" in drop.description, drop
+    reason = drop.description
+
+    # The run's failure says which check stopped it and why, in its own words.
+    run = _graphql(client, RUN_QUERY, {"runId": blocked.run_id})["runOrError"]
+    assert run["__typename"] == "Run" and run["status"] == "FAILURE", run
+    events = run["eventConnection"]["events"]
+    (failure,) = [e for e in events if e["__typename"] == "RunFailureEvent"]
+    assert BLOCKED_BY in failure["error"]["message"], failure
+    assert reason in failure["error"]["message"], failure
+    assert "public.benchmark_trials was left as it was: 1,096 rows" in failure["error"]["message"]
+
+    # The table's latest event says it was not loaded, why, and that it kept its rows.
+    (node,) = _graphql(client, ASSET_QUERY, {"key": {"path": ["benchmark_trials"]}})["assetNodes"]
+    (observation,) = node["assetObservations"]
+    assert observation["runId"] == blocked.run_id
+    assert BLOCKED_BY in observation["description"] and reason in observation["description"]
+    assert "1,096 rows at its last load" in observation["description"]
+
+    # Each of its checks, which did not run, names the blocking check instead of a bare failure.
+    checks = node["assetChecksOrError"]["checks"]
+    assert {c["name"] for c in checks} == {"complete_and_unique", "rejected_lookups"}
+    for check in checks:
+        execution = check["executionForLatestMaterialization"]
+        assert execution["runId"] == blocked.run_id, check
+        assert execution["evaluation"]["severity"] == "WARN", check
+        assert execution["evaluation"]["description"].startswith("Not run: " + BLOCKED_BY), check
+        assert reason in execution["evaluation"]["description"], check

@@ -31,7 +31,16 @@ PGDATA = WORK_DIR / "postgres"
 RESULTS = BENCH_DIR / "RESULTS.md"
 
 # RESULTS.md is assembled from these sections, in this order; each script rewrites its own.
-SECTIONS = ("machine", "load", "parse", "pipeline", "memory", "cohort_csv", "teds")
+SECTIONS = (
+    "machine",
+    "load",
+    "parse",
+    "pipeline",
+    "materialize",
+    "memory",
+    "cohort_csv",
+    "teds",
+)
 _TITLE = "# Benchmark results\n\nFigures measured on one machine in one run; `benchmarks/README.md` says what each one measures.\n"
 
 

@@ -1,5 +1,7 @@
 """Every resource binding: secrets and locations come from the environment (``dg.EnvVar``)."""
 
+from urllib.parse import urlsplit
+
 import dagster as dg
 
 from benchmark_pipeline.resources import (
@@ -25,10 +27,25 @@ def postgres_resource() -> PostgresResource:
     return PostgresResource(**{k: v for k, v in settings.items() if v is not None})
 
 
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def is_loopback(url: str) -> bool:
+    """Whether ``url`` points at this machine (e.g. the project's fake registry)."""
+    return (urlsplit(url).hostname or "") in LOOPBACK_HOSTS
+
+
 def ctgov_resource() -> ClinicalTrialsResource:
-    """The real ClinicalTrials.gov API, or ``CTGOV_API_URL`` when set (e.g. a local fake)."""
+    """The real ClinicalTrials.gov API, or ``CTGOV_API_URL`` when set (e.g. a local fake).
+
+    The one-second pacing honours ClinicalTrials.gov's ``Crawl-delay``; a registry on this
+    machine asks for none, so requests to a loopback address go unpaced.
+    """
     base_url = _from_env("CTGOV_API_URL")
-    return ClinicalTrialsResource(base_url=base_url) if base_url else ClinicalTrialsResource()
+    if not base_url:
+        return ClinicalTrialsResource()
+    pacing = {"min_interval_seconds": 0.0} if is_loopback(base_url.get_value() or "") else {}
+    return ClinicalTrialsResource(base_url=base_url, **pacing)
 
 
 @dg.definitions

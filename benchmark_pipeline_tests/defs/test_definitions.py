@@ -37,3 +37,24 @@ def test_every_job_and_schedule_resolves(defs):
 
 def test_resources_are_bound(defs):
     assert "postgres" in defs.resources
+
+
+def test_every_table_asset_names_its_table_schema_and_kinds(defs):
+    tables = [s for s in defs.resolve_all_asset_specs() if "dagster/table_name" in s.metadata]
+    assert {s.key.to_user_string() for s in tables} >= {
+        "benchmark_trials",
+        "benchmark_cohorts",
+        "metapsy_effect_sizes",
+        "population_baselines",
+    }
+    for spec in tables:
+        name = spec.key.to_user_string()
+        assert str(spec.metadata["dagster/table_name"]).startswith("public."), name
+        assert isinstance(spec.metadata["dagster/column_schema"], dg.TableSchema), name
+        assert {"postgres", "supabase"} <= set(spec.kinds), name
+
+
+def test_every_job_runs_its_steps_in_one_process(defs):
+    # A step's work is milliseconds to seconds; a process per step would cost more than that.
+    for job in defs.resolve_all_job_defs():
+        assert job.executor_def is dg.in_process_executor, job.name

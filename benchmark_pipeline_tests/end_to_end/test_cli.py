@@ -15,9 +15,6 @@ from benchmark_pipeline_tests.support.ctgov import expected_nct_ids
 DAGSTER = Path(sys.executable).parent / "dagster"
 
 
-IN_PROCESS = '{"execution": {"config": {"in_process": {}}}}'
-
-
 def _materialize(select: str, env: dict[str, str], *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
         [
@@ -81,7 +78,7 @@ def test_cli_fills_the_table_and_a_status_change_updates_exactly_that_row(
 
     changed = next(nct for nct, (status, _) in first.items() if status == "RECRUITING")
     records.set_status(changed, "ACTIVE_NOT_RECRUITING")
-    _finish(_materialize("raw_benchmark_trials+", cli_env, "--config-json", IN_PROCESS))
+    _finish(_materialize("raw_benchmark_trials+", cli_env))
     second = _rows(database_url)
     assert sorted(second) == sorted(first)
     differing = {nct for nct in first if first[nct] != second[nct]}
@@ -90,8 +87,7 @@ def test_cli_fills_the_table_and_a_status_change_updates_exactly_that_row(
 
 
 def test_two_full_runs_started_at_once_both_end_correctly(cli_env, database_url, records):
-    # In-process execution keeps this test quick; the test above runs the default executor.
-    runs = [_materialize("*", cli_env, "--config-json", IN_PROCESS) for _ in range(2)]
+    runs = [_materialize("*", cli_env) for _ in range(2)]
     outputs = [_finish(run) for run in runs]
     assert not any("LockNotAvailable" in out or "deadlock" in out for out in outputs)
     with psycopg.connect(database_url) as conn:

@@ -69,3 +69,13 @@ def failure_text(result) -> str:
 def evaluations(result) -> dict:
     """Check evaluations of a run by check name."""
     return {e.check_name: e for e in result.get_asset_check_evaluations()}
+
+
+def observations(result, asset: str) -> list[dg.AssetObservation]:
+    """The observations a run recorded on ``asset`` (why it was not materialized)."""
+    return [
+        e.asset_observation_data.asset_observation
+        for e in result.all_events
+        if e.event_type == dg.DagsterEventType.ASSET_OBSERVATION
+        and e.asset_key == dg.AssetKey(asset)
+    ]

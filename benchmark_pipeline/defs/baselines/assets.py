@@ -3,8 +3,10 @@
 import dagster as dg
 
 from benchmark_pipeline.constants import BASELINES_GROUP, OWNERS
-from benchmark_pipeline.defs.metadata import check_result
+from benchmark_pipeline.defs.loads import MirrorLoadConfig, load_failures
+from benchmark_pipeline.defs.metadata import check_result, entries, inline_table
 from benchmark_pipeline.defs.schema.assets import benchmark_schema
+from benchmark_pipeline.defs.stops import explains_stops
 from benchmark_pipeline.lib.baselines.aggregate import aggregate
 from benchmark_pipeline.lib.baselines.groups import groups_per_year
 from benchmark_pipeline.lib.baselines.load import TABLE, LoadedBaselines, load_baselines
@@ -14,17 +16,16 @@ from benchmark_pipeline.lib.baselines.reading import (
     read_discharges,
 )
 from benchmark_pipeline.lib.baselines.source import TedsFileError, describe_location
-from benchmark_pipeline.lib.postgres.mirror import MassRemovalError
 from benchmark_pipeline.lib.postgres.staged_upsert import table_row_count
 from benchmark_pipeline.resources import PostgresResource
 
-from .config import NO_FILE, BaselinesLoadConfig, TedsFileConfig, resolve_location
+from .config import NO_FILE, TedsFileConfig, resolve_location
 from .metadata import (
     discharges_schema,
-    files_markdown,
-    invalid_markdown,
+    files_table,
+    invalid_table,
     national_preview,
-    remainders_markdown,
+    remainders_table,
     table_schema,
 )
 
@@ -46,6 +47,7 @@ NOT_LOADED = f"Not loaded: {NO_FILE} The table was left as it was."
         "Without a configured file (TEDS_D_PATH) nothing is read and nothing downstream changes."
     ),
 )
+@explains_stops
 def teds_discharges(
     context: dg.AssetExecutionContext, config: TedsFileConfig
 ) -> dg.MaterializeResult:
@@ -56,7 +58,7 @@ def teds_discharges(
             value=not_configured(),
             metadata={
                 "file_configured": False,
-                "how_to_configure": dg.MetadataValue.md(NO_FILE),
+                "how_to_configure": NO_FILE,
                 "dagster/row_count": 0,
             },
         )
@@ -75,24 +77,24 @@ def teds_discharges(
         )
     return dg.MaterializeResult(
         value=result,
-        metadata={
-            "file_configured": True,
-            "location": describe_location(location),
-            "files": files_markdown(result.files),
-            "years": dg.MetadataValue.json(list(result.years)),
-            "rows_read": result.rows_read,
-            "rows_valid": len(result.discharges),
-            "rows_invalid": result.rows_invalid,
-            "invalid_values": invalid_markdown(result.invalid),
-            "dagster/row_count": len(result.discharges),
-        },
+        metadata=entries(
+            file_configured=True,
+            location=describe_location(location),
+            files=files_table(result.files),
+            years=", ".join(map(str, result.years)) or "none",
+            rows_read=result.rows_read,
+            rows_valid=len(result.discharges),
+            rows_invalid=result.rows_invalid,
+            invalid_values=invalid_table(result.invalid),
+            **{"dagster/row_count": len(result.discharges)},
+        ),
     )
 
 
 @dg.asset(
     deps=[benchmark_schema],
     group_name=BASELINES_GROUP,
-    kinds={"python", "duckdb", "postgres"},
+    kinds={"python", "duckdb", "postgres", "supabase"},
     owners=OWNERS,
     metadata={"dagster/column_schema": table_schema(), "dagster/table_name": TABLE},
     check_specs=[
@@ -115,21 +117,22 @@ def teds_discharges(
         "Without a configured file the table is left as it is."
     ),
 )
+@explains_stops
 def population_baselines(
     context: dg.AssetExecutionContext,
-    config: BaselinesLoadConfig,
+    config: MirrorLoadConfig,
     postgres: PostgresResource,
     teds_discharges: TedsDischarges,
 ):  # no return annotation: beside check_specs, Dagster would read it as the outputs' types
     if not teds_discharges.configured:
-        with postgres.connect() as conn:
+        with load_failures(TABLE, postgres), postgres.connect() as conn:
             rows = table_row_count(conn, TABLE)
         context.log.warning(NOT_LOADED)
         return dg.MaterializeResult(
             value=LoadedBaselines(aggregate=None, load=None, table_rows=rows),
             metadata={
                 "loaded": False,
-                "why_not": dg.MetadataValue.md(NOT_LOADED),
+                "why_not": NOT_LOADED,
                 "dagster/row_count": rows,
                 "dagster/table_name": TABLE,
                 "database": postgres.describe(),
@@ -145,16 +148,13 @@ def population_baselines(
             ],
         )
     result = aggregate(teds_discharges.discharges)
-    try:
-        with postgres.connect(autocommit=True) as conn:
-            load = load_baselines(
-                conn,
-                result.groups,
-                dry_run=config.dry_run,
-                allow_mass_removal=config.allow_mass_removal,
-            )
-    except MassRemovalError as exc:
-        raise dg.Failure(description=str(exc), allow_retries=False) from None
+    with load_failures(TABLE, postgres), postgres.connect(autocommit=True) as conn:
+        load = load_baselines(
+            conn,
+            result.groups,
+            dry_run=config.dry_run,
+            allow_mass_removal=config.allow_mass_removal,
+        )
     verb = "would have (dry run, rolled back)" if config.dry_run else "have"
     context.log.info(
         f"{TABLE} on {postgres.describe()}: {verb} inserted {load.inserted}, updated "
@@ -162,22 +162,24 @@ def population_baselines(
     )
     return dg.MaterializeResult(
         value=LoadedBaselines(aggregate=result, load=load, table_rows=load.row_count),
-        metadata={
-            "loaded": True,
-            "dry_run": config.dry_run,
-            "years": dg.MetadataValue.json(list(result.years)),
-            "discharges_per_year": dg.MetadataValue.json(result.rows_per_year),
-            "groups_per_year": groups_per_year(),
-            "inserted": load.inserted,
-            "updated": load.updated,
-            "unchanged": load.unchanged,
-            "removed": load.removed,
-            "national_by_substance": national_preview(result),
-            "not_in_any_row": remainders_markdown(result),
-            "dagster/row_count": load.row_count,
-            "dagster/table_name": TABLE,
-            "database": postgres.describe(),
-        },
+        metadata=entries(
+            loaded=True,
+            dry_run=config.dry_run,
+            years=", ".join(map(str, result.years)),
+            discharges_per_year=inline_table(
+                ["year", "discharges"], sorted(result.rows_per_year.items())
+            ),
+            groups_per_year=f"{groups_per_year()} (5 regions x 11 substance groups x 15 "
+            "demographic groups)",
+            inserted=load.inserted,
+            updated=load.updated,
+            unchanged=load.unchanged,
+            removed=load.removed,
+            national_by_substance=national_preview(result),
+            not_in_any_row=remainders_table(result),
+            database=postgres.describe(),
+            **{"dagster/row_count": load.row_count, "dagster/table_name": TABLE},
+        ),
         check_results=[
             check_result(
                 load.problems,

@@ -4,7 +4,7 @@ was read and says how to point the pipeline at a file."""
 
 import dagster as dg
 
-from benchmark_pipeline.defs.metadata import check_result, markdown_table
+from benchmark_pipeline.defs.metadata import check_result, entries, inline_table
 from benchmark_pipeline.lib.baselines.consistency import (
     addup_problems,
     published_comparisons,
@@ -17,7 +17,7 @@ from benchmark_pipeline.lib.baselines.reading import TedsDischarges
 
 from .assets import population_baselines, teds_discharges
 from .config import NO_FILE
-from .metadata import invalid_json, invalid_markdown
+from .metadata import invalid_json, invalid_table
 
 WARN = dg.AssetCheckSeverity.WARN
 
@@ -51,12 +51,12 @@ def codes_valid(teds_discharges: TedsDischarges) -> dg.AssetCheckResult:
             if invalid
             else None
         ),
-        metadata={
-            "rows_read": teds_discharges.rows_read,
-            "rows_invalid": teds_discharges.rows_invalid,
-            "invalid_values": invalid_markdown(invalid),
-            "invalid": dg.MetadataValue.json(invalid_json(invalid)),
-        },
+        metadata=entries(
+            rows_read=teds_discharges.rows_read,
+            rows_invalid=teds_discharges.rows_invalid,
+            invalid_values=invalid_table(invalid),
+            invalid=dg.MetadataValue.json(invalid_json(invalid)) if invalid else None,
+        ),
     )
 
 
@@ -89,8 +89,8 @@ def national_totals_match_codebook(population_baselines: LoadedBaselines) -> dg.
         [
             c.year,
             c.figure,
-            f"{c.actual:,}",
-            f"{c.expected:,}",
+            c.actual,
+            c.expected,
             "yes" if c.matches else "NO",
             c.source,
         ]
@@ -108,14 +108,14 @@ def national_totals_match_codebook(population_baselines: LoadedBaselines) -> dg.
         passed=not mismatches and not notes,
         severity=dg.AssetCheckSeverity.ERROR if mismatches else WARN,
         description="; ".join(summary + notes) or None,
-        metadata={
-            "comparisons": markdown_table(
+        metadata=entries(
+            comparisons=inline_table(
                 ["year", "figure", "table", "codebook", "equal", "source"], rows
             ),
-            "mismatches": len(mismatches),
-            "years_without_figures": dg.MetadataValue.json(unpublished),
-            "codebook_copies_read": CODEBOOK_COPIES,
-        },
+            mismatches=len(mismatches),
+            years_without_figures=", ".join(map(str, unpublished)) or None,
+            codebook_copies_read=CODEBOOK_COPIES,
+        ),
     )
 
 
@@ -133,7 +133,9 @@ def counts_add_up(population_baselines: LoadedBaselines) -> dg.AssetCheckResult:
         return _not_checked()
     problems = addup_problems(result)
     shown = problems[:20] + ([f"... and {len(problems) - 20} more"] if len(problems) > 20 else [])
-    return check_result(shown, problems_total=len(problems), years=list(result.years))
+    return check_result(
+        shown, problems_total=len(problems), years=", ".join(map(str, result.years))
+    )
 
 
 @dg.asset_check(

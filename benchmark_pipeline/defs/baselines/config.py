@@ -41,17 +41,3 @@ def resolve_location(configured: str | None, environ: dict[str, str] | None = No
         return chosen
     path = Path(chosen).expanduser()
     return str(path if path.is_absolute() else REPO_ROOT / path)
-
-
-class BaselinesLoadConfig(dg.Config):
-    dry_run: bool = Field(
-        default=False,
-        description="Run the whole load inside a transaction, report it, then roll it back.",
-    )
-    allow_mass_removal: bool = Field(
-        default=False,
-        description=(
-            "Allow this run to remove more than half of the table's rows (e.g. when a year's "
-            "file is replaced by another year's). Never allows emptying the table."
-        ),
-    )

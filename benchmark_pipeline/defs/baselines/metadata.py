@@ -3,7 +3,7 @@ previews."""
 
 import dagster as dg
 
-from benchmark_pipeline.defs.metadata import frame_table, markdown_table
+from benchmark_pipeline.defs.metadata import frame_records, inline_table
 from benchmark_pipeline.lib.baselines.aggregate import BaselineAggregate
 from benchmark_pipeline.lib.baselines.groups import ALL, NATIONAL
 from benchmark_pipeline.lib.baselines.reading import FileRead, InvalidValue
@@ -75,7 +75,7 @@ def discharges_schema() -> dg.TableSchema:
     return _schema(_FRAME_DOCS)
 
 
-def files_markdown(files: tuple[FileRead, ...]) -> dg.MetadataValue:
+def files_table(files: tuple[FileRead, ...]) -> dg.MetadataValue | None:
     rows = [
         [
             f.source,
@@ -84,31 +84,31 @@ def files_markdown(files: tuple[FileRead, ...]) -> dg.MetadataValue:
             repr(f.delimiter),
             f.sex_column,
             ", ".join(f.labelled_variables) or "none (codes)",
-            f"{f.rows_read:,}",
-            f"{f.rows_valid:,}",
+            f.rows_read,
+            f.rows_valid,
             ", ".join(map(str, f.years)),
         ]
         for f in files
     ]
     columns = ["file", "member", "encoding", "delimiter", "sex column", "text labels", "rows",
                "valid", "years"]  # fmt: skip
-    return markdown_table(columns, rows, empty="_no file read_")
+    return inline_table(columns, rows)
 
 
-def invalid_markdown(invalid: tuple[InvalidValue, ...]) -> dg.MetadataValue:
+def invalid_table(invalid: tuple[InvalidValue, ...]) -> dg.MetadataValue | None:
     rows = [
         [
             i.file,
             i.variable,
             i.column,
             "(empty)" if i.value is None else i.value,
-            f"{i.rows:,}",
+            i.rows,
             i.example_case_id or "",
         ]  # fmt: skip
         for i in invalid
     ]
     columns = ["file", "variable", "column", "value", "rows", "e.g. CASEID"]
-    return markdown_table(columns, rows, empty="_every value is a valid code_")
+    return inline_table(columns, rows)
 
 
 def invalid_json(invalid: tuple[InvalidValue, ...]) -> list[dict]:
@@ -125,23 +125,21 @@ def invalid_json(invalid: tuple[InvalidValue, ...]) -> list[dict]:
     ]
 
 
-def national_preview(result: BaselineAggregate) -> dg.MetadataValue:
-    """Every substance group of every year, nationally, all demographics."""
+def national_preview(result: BaselineAggregate) -> dg.MetadataValue | None:
+    """Every substance group of every year, nationally, all demographics, inline."""
     groups = result.groups
     national = groups[(groups["region"] == NATIONAL) & (groups["demographic_group"] == ALL)]
-    return frame_table(national, PREVIEW_COLUMNS, len(national), empty="_no year loaded_")
+    return frame_records(national, PREVIEW_COLUMNS, len(national))
 
 
-def remainders_markdown(result: BaselineAggregate) -> dg.MetadataValue:
+def remainders_table(result: BaselineAggregate) -> dg.MetadataValue | None:
     """The discharges counted in a parent row but in none of its children's rows."""
     r = result.remainders
     top = r[(r["substance_group"] == "all")]
     rows = [
-        [int(y), reg, demo, f"{int(n):,}"]
+        [int(y), reg, demo, int(n)]
         for y, reg, demo, n in top[
             ["year", "region", "demographic_group", "n_episodes"]
         ].itertuples(index=False)
     ]
-    return markdown_table(
-        ["year", "region", "demographic group", "discharges"], rows, empty="_none_"
-    )
+    return inline_table(["year", "region", "demographic group", "discharges"], rows)

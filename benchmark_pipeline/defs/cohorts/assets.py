@@ -3,22 +3,23 @@
 import dagster as dg
 
 from benchmark_pipeline.constants import COHORTS_GROUP, OWNERS
-from benchmark_pipeline.defs.metadata import check_result
+from benchmark_pipeline.defs.loads import MirrorLoadConfig, load_failures
+from benchmark_pipeline.defs.metadata import check_result, entries
 from benchmark_pipeline.defs.metapsy.assets import MetapsyPooledEffects
 from benchmark_pipeline.defs.schema.assets import benchmark_schema
+from benchmark_pipeline.defs.stops import explains_stops
 from benchmark_pipeline.lib.cohorts.csv_file import CohortCsvError, append_rows, read_cohort_csv
 from benchmark_pipeline.lib.cohorts.load import TABLE, load_cohorts
 from benchmark_pipeline.lib.cohorts.validation import CohortValidation, validate_cohorts
 from benchmark_pipeline.lib.metapsy.cohort_rows import cohort_csv_text, pooled_cohort_rows
-from benchmark_pipeline.lib.postgres.mirror import MassRemovalError
 from benchmark_pipeline.resources import PostgresResource
 
-from .config import CohortCsvConfig, CohortLoadConfig, resolve_csv_path
+from .config import CohortCsvConfig, resolve_csv_path
 from .metadata import (
     LOGGED_ROWS,
     cohort_table_schema,
-    preview_markdown,
-    rejections_markdown,
+    preview_table,
+    rejections_table,
     shown,
 )
 
@@ -42,6 +43,7 @@ MIRROR_CHECK = "mirrors_valid_rows"
         "the header, no data row) fails the run naming the file and line."
     ),
 )
+@explains_stops
 def validated_benchmark_cohorts(
     context: dg.AssetExecutionContext,
     config: CohortCsvConfig,
@@ -51,8 +53,11 @@ def validated_benchmark_cohorts(
     try:
         raw = read_cohort_csv(path, encoding=config.encoding)
     except CohortCsvError as exc:
+        # A file is refused until it is fixed: retrying would read the same bytes.
         raise dg.Failure(
-            description=str(exc), metadata={"csv_path": str(path), "encoding": config.encoding}
+            description=str(exc),
+            metadata={"csv_path": str(path), "encoding": config.encoding},
+            allow_retries=False,
         ) from None
     pooled = cohort_csv_text(pooled_cohort_rows(metapsy_pooled_effects.datasets))
     result = validate_cohorts(append_rows(raw, pooled))
@@ -68,26 +73,28 @@ def validated_benchmark_cohorts(
         )
     return dg.MaterializeResult(
         value=result,
-        metadata={
-            "csv_path": str(path),
-            "encoding": config.encoding,
-            "rows_in": result.rows_in,
-            "csv_rows": len(raw),
-            "metapsy_pooled_rows": len(pooled),
-            "rows_valid": len(result.valid),
-            "rows_rejected": len(result.rejections),
-            "rejected": rejections_markdown(result.rejections),
-            "preview": preview_markdown(result.valid),
-            "dagster/row_count": len(result.valid),
-            "dagster/column_schema": cohort_table_schema(),
-        },
+        metadata=entries(
+            csv_path=str(path),
+            encoding=config.encoding,
+            rows_in=result.rows_in,
+            csv_rows=len(raw),
+            metapsy_pooled_rows=len(pooled),
+            rows_valid=len(result.valid),
+            rows_rejected=len(result.rejections),
+            rejected=rejections_table(result.rejections),
+            preview=preview_table(result.valid),
+            **{
+                "dagster/row_count": len(result.valid),
+                "dagster/column_schema": cohort_table_schema(),
+            },
+        ),
     )
 
 
 @dg.asset(
     deps=[benchmark_schema],
     group_name=COHORTS_GROUP,
-    kinds={"python", "postgres"},
+    kinds={"python", "postgres", "supabase"},
     owners=OWNERS,
     metadata={
         "dagster/column_schema": cohort_table_schema(),
@@ -111,37 +118,26 @@ def validated_benchmark_cohorts(
         "allow_mass_removal, fails the run and leaves the table as it was."
     ),
 )
+@explains_stops
 def benchmark_cohorts(
     context: dg.AssetExecutionContext,
-    config: CohortLoadConfig,
+    config: MirrorLoadConfig,
     postgres: PostgresResource,
     validated_benchmark_cohorts: CohortValidation,
 ) -> dg.MaterializeResult:
     validation = validated_benchmark_cohorts
     frame = validation.valid
-    try:
-        with postgres.connect(autocommit=True) as conn:
-            load = load_cohorts(
-                conn,
-                frame,
-                dry_run=config.dry_run,
-                allow_mass_removal=config.allow_mass_removal,
-            )
-    except MassRemovalError as exc:
-        raise dg.Failure(
-            description=(
-                f"{exc} The CSV had {validation.rows_in} row(s): {len(frame)} valid, "
-                f"{len(validation.rejections)} rejected (listed by the rejected_rows check)."
-            ),
-            metadata={
-                "rows_in": validation.rows_in,
-                "rows_valid": len(frame),
-                "rows_rejected": len(validation.rejections),
-                "allow_mass_removal": config.allow_mass_removal,
-                "dagster/table_name": TABLE,
-                "database": postgres.describe(),
-            },
-        ) from None
+    counts = (
+        f"The CSV had {validation.rows_in} row(s): {len(frame)} valid, "
+        f"{len(validation.rejections)} rejected (listed by the rejected_rows check)."
+    )
+    with (
+        load_failures(TABLE, postgres, input_counts=counts),
+        postgres.connect(autocommit=True) as conn,
+    ):
+        load = load_cohorts(
+            conn, frame, dry_run=config.dry_run, allow_mass_removal=config.allow_mass_removal
+        )
     verb = "would have" if config.dry_run else "have"
     context.log.info(
         f"{verb} inserted {load.inserted}, updated {load.updated}, "

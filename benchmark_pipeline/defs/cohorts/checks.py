@@ -3,14 +3,17 @@ and DOIs (warn)."""
 
 import dagster as dg
 
-from benchmark_pipeline.defs.metadata import check_result, markdown_table
+from benchmark_pipeline.defs.metadata import check_result, entries, inline_table
+from benchmark_pipeline.defs.stops import explains_stops
 from benchmark_pipeline.lib.cohorts.doi import citation_has_doi, is_valid_doi, lookup_doi
 from benchmark_pipeline.lib.cohorts.validation import CohortValidation, unverified_reuse_terms
 from benchmark_pipeline.resources import DoiRegistryResource
 
 from .assets import validated_benchmark_cohorts
 from .config import DoiCheckConfig
-from .metadata import rejections_json, rejections_markdown, reuse_markdown
+from .metadata import rejections_json, rejections_table, reuse_table, shown
+
+_ROWS_DESCRIBED = 3
 
 
 def citation_problems(validation: CohortValidation) -> list[str]:
@@ -41,6 +44,7 @@ def n_problems(validation: CohortValidation) -> list[str]:
     blocking=True,
     description="Every valid row cites its source with a DOI equal to its doi column.",
 )
+@explains_stops
 def citation_completeness(validated_benchmark_cohorts: CohortValidation) -> dg.AssetCheckResult:
     return check_result(
         citation_problems(validated_benchmark_cohorts), rows=len(validated_benchmark_cohorts.valid)
@@ -52,6 +56,7 @@ def citation_completeness(validated_benchmark_cohorts: CohortValidation) -> dg.A
     blocking=True,
     description="Every valid row has a whole-number N greater than 0.",
 )
+@explains_stops
 def n_completeness(validated_benchmark_cohorts: CohortValidation) -> dg.AssetCheckResult:
     return check_result(
         n_problems(validated_benchmark_cohorts), rows=len(validated_benchmark_cohorts.valid)
@@ -67,12 +72,21 @@ def rejected_rows(validated_benchmark_cohorts: CohortValidation) -> dg.AssetChec
     return dg.AssetCheckResult(
         passed=not rejections,
         severity=dg.AssetCheckSeverity.WARN,
-        description=f"{len(rejections)} row(s) rejected" if rejections else None,
-        metadata={
-            "rows_rejected": len(rejections),
-            "rejected": rejections_markdown(rejections),
-            "rejections": dg.MetadataValue.json(rejections_json(rejections)),
-        },
+        description=(
+            f"{len(rejections)} row(s) rejected and not loaded: "
+            + "; ".join(
+                f"row {r.row} ({shown(r.cohort_name) or 'no name'}): {', '.join(r.reasons)}"
+                for r in rejections[:_ROWS_DESCRIBED]
+            )
+            + (" ..." if len(rejections) > _ROWS_DESCRIBED else "")
+            if rejections
+            else None
+        ),
+        metadata=entries(
+            rows_rejected=len(rejections),
+            rejected=rejections_table(rejections),
+            rejections=dg.MetadataValue.json(rejections_json(rejections)) if rejections else None,
+        ),
     )
 
 
@@ -101,11 +115,11 @@ def reuse_terms_verified(validated_benchmark_cohorts: CohortValidation) -> dg.As
             if names
             else None
         ),
-        metadata={
-            "rows_valid": len(valid),
-            "rows_unverified": len(names),
-            "unverified": reuse_markdown(unverified),
-        },
+        metadata=entries(
+            rows_valid=len(valid),
+            rows_unverified=len(names),
+            unverified=reuse_table(unverified),
+        ),
     )
 
 
@@ -141,10 +155,10 @@ def doi_matches_citation(
         passed=not problems,
         severity=dg.AssetCheckSeverity.WARN,
         description="; ".join(problems) if problems else None,
-        metadata={
-            "enabled": True,
-            "looked_up": len(lookups),
-            "results": markdown_table(["doi", "registered title", "result"], table),
-            "problems": dg.MetadataValue.json(problems),
-        },
+        metadata=entries(
+            enabled=True,
+            looked_up=len(lookups),
+            results=inline_table(["doi", "registered title", "result"], table),
+            problems=inline_table(["problem"], [[p] for p in problems]),
+        ),
     )

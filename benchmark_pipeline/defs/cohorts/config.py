@@ -42,20 +42,6 @@ def resolve_csv_path(configured: str | None, environ: dict[str, str] | None = No
     return path if path.is_absolute() else REPO_ROOT / path
 
 
-class CohortLoadConfig(dg.Config):
-    dry_run: bool = Field(
-        default=False,
-        description="Run the whole load inside a transaction, report it, then roll it back.",
-    )
-    allow_mass_removal: bool = Field(
-        default=False,
-        description=(
-            "Allow this run to remove more than half of the table's rows (cohorts no longer in "
-            "the CSV). Never all of them: an input without a valid row is always refused."
-        ),
-    )
-
-
 class DoiCheckConfig(dg.Config):
     enabled: bool = Field(
         default=False,

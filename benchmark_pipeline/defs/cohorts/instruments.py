@@ -2,11 +2,12 @@
 mirrored into public.benchmark_instruments, with its mirror and rejected-rows checks."""
 
 import dagster as dg
-from pydantic import Field
 
 from benchmark_pipeline.constants import COHORTS_GROUP, OWNERS
+from benchmark_pipeline.defs.loads import MirrorLoadConfig, load_failures
 from benchmark_pipeline.defs.metadata import check_result, markdown_table
 from benchmark_pipeline.defs.schema.assets import benchmark_schema
+from benchmark_pipeline.defs.stops import explains_stops
 from benchmark_pipeline.lib.cohorts.instruments import (
     DESCRIPTIONS,
     INSTRUMENTS_CSV,
@@ -15,7 +16,6 @@ from benchmark_pipeline.lib.cohorts.instruments import (
     read_instruments,
 )
 from benchmark_pipeline.lib.cohorts.instruments_load import TABLE, load_instruments
-from benchmark_pipeline.lib.postgres.mirror import MassRemovalError
 from benchmark_pipeline.resources import PostgresResource
 
 MIRROR_CHECK = "mirrors_valid_rows"
@@ -27,20 +27,6 @@ _TYPES = {
     "similar_band": "numeric",
 }
 SHOWN = ["name", "score_min", "score_max", "lower_is_better", "similar_band", "band_doi"]
-
-
-class InstrumentsLoadConfig(dg.Config):
-    dry_run: bool = Field(
-        default=False,
-        description="Run the whole load inside a transaction, report it, then roll it back.",
-    )
-    allow_mass_removal: bool = Field(
-        default=False,
-        description=(
-            "Allow this run to remove more than half of the table's instruments (rows no longer "
-            "valid in the file). Never all of them: a file without a valid row is always refused."
-        ),
-    )
 
 
 def instruments_table_schema() -> dg.TableSchema:
@@ -101,8 +87,9 @@ def _table(read: InstrumentFile) -> dg.MetadataValue:
         "that cannot be read fails the run naming it."
     ),
 )
+@explains_stops
 def benchmark_instruments(
-    context: dg.AssetExecutionContext, config: InstrumentsLoadConfig, postgres: PostgresResource
+    context: dg.AssetExecutionContext, config: MirrorLoadConfig, postgres: PostgresResource
 ) -> dg.MaterializeResult:
     try:
         read = read_instruments(INSTRUMENTS_CSV)
@@ -114,19 +101,17 @@ def benchmark_instruments(
         context.log.warning(
             f"row {rejection.row} ({rejection.name}): {'; '.join(rejection.reasons)}"
         )
-    try:
-        with postgres.connect(autocommit=True) as conn:
-            load = load_instruments(
-                conn,
-                read.rows(),
-                dry_run=config.dry_run,
-                allow_mass_removal=config.allow_mass_removal,
-            )
-    except MassRemovalError as exc:
-        raise dg.Failure(
-            description=f"{exc} The file has {len(read.instruments)} valid row(s).",
-            metadata={"rows_rejected": len(read.rejections), "dagster/table_name": TABLE},
-        ) from None
+    counts = f"The file has {len(read.instruments)} valid row(s)."
+    with (
+        load_failures(TABLE, postgres, input_counts=counts),
+        postgres.connect(autocommit=True) as conn,
+    ):
+        load = load_instruments(
+            conn,
+            read.rows(),
+            dry_run=config.dry_run,
+            allow_mass_removal=config.allow_mass_removal,
+        )
     return dg.MaterializeResult(
         metadata={
             "csv_path": str(read.path),

@@ -3,12 +3,12 @@
 import dagster as dg
 import pandas as pd
 
-from benchmark_pipeline.defs.metadata import frame_table, markdown_table
+from benchmark_pipeline.defs.metadata import frame_records, inline_table
 from benchmark_pipeline.lib.cohorts.contract import column_descriptions, column_types
 from benchmark_pipeline.lib.cohorts.validation import Rejection
 
 # A file of many thousand rows is reported by count; only its first rows are listed.
-MARKDOWN_ROWS = 200
+LISTED_ROWS = 200
 JSON_ROWS = 2_000
 LOGGED_ROWS = 20
 
@@ -26,10 +26,9 @@ PREVIEW_COLUMNS = [
 ]
 
 
-def preview_markdown(frame: pd.DataFrame) -> dg.MetadataValue:
-    """The first ``MARKDOWN_ROWS`` valid rows' key columns; 'no valid rows' when there are
-    none."""
-    return frame_table(frame, PREVIEW_COLUMNS, MARKDOWN_ROWS, empty="_no valid rows_")
+def preview_table(frame: pd.DataFrame) -> dg.MetadataValue | None:
+    """The first ``LISTED_ROWS`` valid rows' key columns, inline; ``None`` when there is none."""
+    return frame_records(frame, PREVIEW_COLUMNS, LISTED_ROWS)
 
 
 def shown(name: str) -> str:
@@ -38,13 +37,13 @@ def shown(name: str) -> str:
     return name.replace("\x00", "\\x00")
 
 
-def rejections_markdown(rejections: list[Rejection]) -> dg.MetadataValue:
-    """One line per rejected row: CSV row number (header = row 1), cohort, all reasons (the
-    first ``MARKDOWN_ROWS``, then a line saying how many more)."""
-    rows = [[r.row, shown(r.cohort_name), "; ".join(r.reasons)] for r in rejections[:MARKDOWN_ROWS]]
-    if len(rejections) > MARKDOWN_ROWS:
-        rows.append(["...", f"and {len(rejections) - MARKDOWN_ROWS:,} more rejected row(s)", ""])
-    return markdown_table(["row", "cohort_name", "reasons"], rows, empty="_no rejected rows_")
+def rejections_table(rejections: list[Rejection]) -> dg.MetadataValue | None:
+    """One line per rejected row, inline: CSV row number (header = row 1), cohort, all reasons
+    (the first ``LISTED_ROWS``, then a line saying how many more); ``None`` when none."""
+    rows = [[r.row, shown(r.cohort_name), "; ".join(r.reasons)] for r in rejections[:LISTED_ROWS]]
+    if len(rejections) > LISTED_ROWS:
+        rows.append(["...", f"and {len(rejections) - LISTED_ROWS:,} more rejected row(s)", ""])
+    return inline_table(["row", "cohort_name", "reasons"], rows)
 
 
 def rejections_json(rejections: list[Rejection]) -> list[dict]:
@@ -55,12 +54,10 @@ def rejections_json(rejections: list[Rejection]) -> list[dict]:
     ]
 
 
-def reuse_markdown(unverified: pd.DataFrame) -> dg.MetadataValue:
-    """Cohort and any verified licence of the first ``MARKDOWN_ROWS`` unverified rows."""
-    rows = unverified.head(MARKDOWN_ROWS).itertuples(index=False)
-    return markdown_table(
-        ["cohort_name", "license"], rows, empty="_every valid row has verified reuse terms_"
-    )
+def reuse_table(unverified: pd.DataFrame) -> dg.MetadataValue | None:
+    """Cohort and any verified licence of the first ``LISTED_ROWS`` unverified rows, inline;
+    ``None`` when every row's terms were verified."""
+    return frame_records(unverified, ["cohort_name", "license"], LISTED_ROWS)
 
 
 def cohort_table_schema() -> dg.TableSchema:

@@ -7,28 +7,30 @@ import dagster as dg
 import pandas as pd
 
 from benchmark_pipeline.constants import METAPSY_GROUP, OWNERS
-from benchmark_pipeline.defs.metadata import check_result
+from benchmark_pipeline.defs.loads import load_failures
+from benchmark_pipeline.defs.metadata import check_result, entries
 from benchmark_pipeline.defs.schema.assets import benchmark_schema
+from benchmark_pipeline.defs.stops import explains_stops
 from benchmark_pipeline.lib.metapsy.load import TABLE, load_study_outcomes
 from benchmark_pipeline.lib.metapsy.pooled import PooledDataset, pool_dataset
 from benchmark_pipeline.lib.metapsy.reading import read_dataset_csv
 from benchmark_pipeline.lib.metapsy.snapshot import MetapsyFileError, read_snapshot
 from benchmark_pipeline.lib.metapsy.validation import DatasetValidation, validate_dataset
-from benchmark_pipeline.lib.postgres.mirror import MassRemovalError, MirrorLoad
+from benchmark_pipeline.lib.postgres.mirror import MirrorLoad
 from benchmark_pipeline.resources import PostgresResource
 
 from .config import MetapsyEffectSizesConfig, resolve_snapshot_dir
 from .metadata import (
     excluded_markdown,
-    filters_markdown,
-    forest_markdown,
+    filters_table,
+    forest_table,
     outcomes_table_schema,
     pooled_frame,
     pooled_schema,
-    pooled_summary_markdown,
-    rejections_markdown,
-    rows_by_instrument_markdown,
-    snapshots_markdown,
+    pooled_summary_table,
+    rejections_table,
+    rows_by_instrument_table,
+    snapshots_table,
 )
 
 MIRROR_CHECK = "mirrors_valid_rows"
@@ -57,7 +59,7 @@ def _read(folder: str) -> DatasetValidation:
 @dg.asset(
     deps=[benchmark_schema],
     group_name=METAPSY_GROUP,
-    kinds={"python", "pandas", "postgres"},
+    kinds={"python", "pandas", "postgres", "supabase"},
     owners=OWNERS,
     metadata={"dagster/column_schema": outcomes_table_schema(), "dagster/table_name": TABLE},
     check_specs=[
@@ -81,6 +83,7 @@ def _read(folder: str) -> DatasetValidation:
 )
 # No return annotation: with a check_spec the asset has two outputs, and Dagster would take
 # ``-> dg.MaterializeResult`` as the type of both (Nothing), refusing the value downstream needs.
+@explains_stops
 def metapsy_effect_sizes(
     context: dg.AssetExecutionContext, config: MetapsyEffectSizesConfig, postgres: PostgresResource
 ):
@@ -94,13 +97,10 @@ def metapsy_effect_sizes(
                 f"{dataset.snapshot.dataset} line {r.line} ({r.row_id}) rejected: {r.reasons}"
             )
     frame = pd.concat([d.valid for d in datasets], ignore_index=True)
-    try:
-        with postgres.connect(autocommit=True) as conn:
-            load = load_study_outcomes(
-                conn, frame, dry_run=config.dry_run, allow_mass_removal=config.allow_mass_removal
-            )
-    except MassRemovalError as exc:
-        raise dg.Failure(description=str(exc), allow_retries=False) from None
+    with load_failures(TABLE, postgres), postgres.connect(autocommit=True) as conn:
+        load = load_study_outcomes(
+            conn, frame, dry_run=config.dry_run, allow_mass_removal=config.allow_mass_removal
+        )
     verb = "would have (dry run, rolled back)" if config.dry_run else "have"
     context.log.info(
         f"{TABLE} on {postgres.describe()}: {verb} inserted {load.inserted}, updated "
@@ -108,23 +108,25 @@ def metapsy_effect_sizes(
     )
     return dg.MaterializeResult(
         value=MetapsyEffectSizes(datasets=datasets, load=load),
-        metadata={
-            "snapshots": snapshots_markdown(datasets),
-            "rows_in": sum(d.rows_in for d in datasets),
-            "rows_valid": len(frame),
-            "rows_rejected": sum(len(d.rejections) for d in datasets),
-            "rejected": rejections_markdown(datasets),
-            "rows_by_dataset_and_instrument": rows_by_instrument_markdown(frame),
-            "dry_run": config.dry_run,
-            "inserted": load.inserted,
-            "updated": load.updated,
-            "unchanged": load.unchanged,
-            "removed": load.removed,
-            "dagster/row_count": load.row_count,
-            "dagster/table_name": TABLE,
-            "dagster/column_schema": outcomes_table_schema(),
-            "database": postgres.describe(),
-        },
+        metadata=entries(
+            snapshots=snapshots_table(datasets),
+            rows_in=sum(d.rows_in for d in datasets),
+            rows_valid=len(frame),
+            rows_rejected=sum(len(d.rejections) for d in datasets),
+            rejected=rejections_table(datasets),
+            rows_by_dataset_and_instrument=rows_by_instrument_table(frame),
+            dry_run=config.dry_run,
+            inserted=load.inserted,
+            updated=load.updated,
+            unchanged=load.unchanged,
+            removed=load.removed,
+            database=postgres.describe(),
+            **{
+                "dagster/row_count": load.row_count,
+                "dagster/table_name": TABLE,
+                "dagster/column_schema": outcomes_table_schema(),
+            },
+        ),
         check_results=[
             check_result(
                 load.problems,
@@ -150,18 +152,19 @@ def metapsy_effect_sizes(
         "fit against the published primary result of its release."
     ),
 )
+@explains_stops
 def metapsy_pooled_effects(
     context: dg.AssetExecutionContext, metapsy_effect_sizes: MetapsyEffectSizes
 ) -> dg.MaterializeResult[MetapsyPooledEffects]:
     results = tuple(pool_dataset(d) for d in metapsy_effect_sizes.datasets)
-    metadata: dict[str, object] = {"pooled": pooled_summary_markdown(results)}
+    metadata = entries(pooled=pooled_summary_table(results))
     for p in results:
         name = p.snapshot.dataset
         context.log.info(f"{p.label}: {p.fit.line() if p.fit else p.problem}")
         metadata |= {
             f"{name} pooled": p.fit.line() if p.fit else f"no fit: {p.problem}",
-            f"{name} forest": forest_markdown(p),
-            f"{name} filters": filters_markdown(p),
+            f"{name} forest": forest_table(p),
+            f"{name} filters": filters_table(p),
             f"{name} excluded rows": excluded_markdown(p),
             f"{name} primary model": (
                 f"{p.model.effect}; {p.model.model}; filters from the reproducibility guide "

@@ -2,7 +2,8 @@
 
 import dagster as dg
 
-from benchmark_pipeline.defs.metadata import check_result
+from benchmark_pipeline.defs.metadata import check_result, entries
+from benchmark_pipeline.defs.stops import explains_stops
 
 from .assets import (
     MetapsyEffectSizes,
@@ -10,7 +11,22 @@ from .assets import (
     metapsy_effect_sizes,
     metapsy_pooled_effects,
 )
-from .metadata import pooled_summary_markdown, rejections_json, rejections_markdown
+from .metadata import pooled_summary_table, rejections_json, rejections_table
+
+_DESCRIBED_CHARS = 600  # the first rejections; the table lists them all
+
+
+def _described(datasets, count: int) -> str | None:
+    if not count:
+        return None
+    listed = " | ".join(
+        f"{d.snapshot.dataset} line {r.line} ({r.row_id}): {r.reasons}"
+        for d in datasets
+        for r in d.rejections
+    )
+    if len(listed) > _DESCRIBED_CHARS:
+        listed = listed[:_DESCRIBED_CHARS].rstrip() + " ..."
+    return f"{count} row(s) rejected and not loaded: {listed}"
 
 
 @dg.asset_check(
@@ -26,12 +42,12 @@ def rejected_rows(metapsy_effect_sizes: MetapsyEffectSizes) -> dg.AssetCheckResu
     return dg.AssetCheckResult(
         passed=not count,
         severity=dg.AssetCheckSeverity.WARN,
-        description=f"{count} row(s) rejected and not loaded" if count else None,
-        metadata={
-            "rows_rejected": count,
-            "rejected": rejections_markdown(datasets),
-            "rejections": dg.MetadataValue.json(rejections_json(datasets)),
-        },
+        description=_described(datasets, count),
+        metadata=entries(
+            rows_rejected=count,
+            rejected=rejections_table(datasets),
+            rejections=dg.MetadataValue.json(rejections_json(datasets)) if count else None,
+        ),
     )
 
 
@@ -45,6 +61,7 @@ def rejected_rows(metapsy_effect_sizes: MetapsyEffectSizes) -> dg.AssetCheckResu
         "without a published result only warns."
     ),
 )
+@explains_stops
 def matches_published_result(metapsy_pooled_effects: MetapsyPooledEffects) -> dg.AssetCheckResult:
     results = metapsy_pooled_effects.datasets
     problems = [problem for p in results for problem in p.check_problems()]
@@ -58,6 +75,6 @@ def matches_published_result(metapsy_pooled_effects: MetapsyPooledEffects) -> dg
     return check_result(
         problems + unpublished,
         severity=severity,
-        comparison=pooled_summary_markdown(results),
+        comparison=pooled_summary_table(results),
         compared=[p.label for p in results if p.fit is not None and not p.unpublished],
     )

@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-import dagster as dg
 from pydantic import Field
 
 from benchmark_pipeline.constants import DATA_DIR, REPO_ROOT
+from benchmark_pipeline.defs.loads import MirrorLoadConfig
 
 PINNED_SNAPSHOTS = [
     str((DATA_DIR / "metapsy" / name).relative_to(REPO_ROOT))
@@ -13,7 +13,7 @@ PINNED_SNAPSHOTS = [
 ]
 
 
-class MetapsyEffectSizesConfig(dg.Config):
+class MetapsyEffectSizesConfig(MirrorLoadConfig):
     snapshot_dirs: list[str] = Field(
         default=PINNED_SNAPSHOTS,
         description=(
@@ -21,17 +21,6 @@ class MetapsyEffectSizesConfig(dg.Config):
             "with its <folder>.release.json beside it. Default: the pinned releases under "
             "data/metapsy/. A relative path is taken from the repository root. The table "
             "mirrors exactly these snapshots."
-        ),
-    )
-    dry_run: bool = Field(
-        default=False,
-        description="Run the whole load inside a transaction, report it, then roll it back.",
-    )
-    allow_mass_removal: bool = Field(
-        default=False,
-        description=(
-            "Allow this run to remove more than half of the table's rows (e.g. a dataset "
-            "dropped from snapshot_dirs). An input with no valid row never empties the table."
         ),
     )
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 import dagster as dg
 import pandas as pd
 
-from benchmark_pipeline.defs.metadata import markdown_table
+from benchmark_pipeline.defs.metadata import inline_table, markdown_table
 from benchmark_pipeline.lib.metapsy.contract import column_descriptions, column_types
 from benchmark_pipeline.lib.metapsy.pooled import PooledDataset
 from benchmark_pipeline.lib.metapsy.validation import DatasetValidation
@@ -43,7 +43,7 @@ def pooled_schema() -> dg.TableSchema:
     )
 
 
-def snapshots_markdown(validations: Sequence[DatasetValidation]) -> dg.MetadataValue:
+def snapshots_table(validations: Sequence[DatasetValidation]) -> dg.MetadataValue | None:
     rows = [
         [
             v.snapshot.dataset,
@@ -57,27 +57,27 @@ def snapshots_markdown(validations: Sequence[DatasetValidation]) -> dg.MetadataV
         for v in validations
     ]
     columns = ["dataset", "release", "commit", "dataset DOI", "rows in", "valid", "rejected"]
-    return markdown_table(columns, rows)
+    return inline_table(columns, rows)
 
 
-def rows_by_instrument_markdown(frame: pd.DataFrame) -> dg.MetadataValue:
+def rows_by_instrument_table(frame: pd.DataFrame) -> dg.MetadataValue | None:
     """Valid rows per dataset and instrument, with the outcome types present."""
     grouped = frame.groupby(["dataset", "instrument"], sort=True)["outcome_type"]
     rows = [
         [dataset, instrument, len(types), ", ".join(sorted(set(types)))]
         for (dataset, instrument), types in grouped
     ]
-    return markdown_table(["dataset", "instrument", "rows", "outcome types"], rows)
+    return inline_table(["dataset", "instrument", "rows", "outcome types"], rows)
 
 
-def rejections_markdown(validations: Sequence[DatasetValidation]) -> dg.MetadataValue:
+def rejections_table(validations: Sequence[DatasetValidation]) -> dg.MetadataValue | None:
     rows = [
         [v.snapshot.dataset, r.line, r.row_id, r.study, r.reasons]
         for v in validations
         for r in v.rejections
     ]
     columns = ["dataset", "line", "row id (.id)", "study", "field: reason"]
-    return markdown_table(columns, rows, empty="_no rejected rows_")
+    return inline_table(columns, rows)
 
 
 def rejections_json(validations: Sequence[DatasetValidation]) -> list[dict]:
@@ -96,9 +96,9 @@ def rejections_json(validations: Sequence[DatasetValidation]) -> list[dict]:
     ]
 
 
-def forest_markdown(pooled: PooledDataset) -> dg.MetadataValue:
+def forest_table(pooled: PooledDataset) -> dg.MetadataValue:
     if pooled.fit is None:
-        return dg.MetadataValue.md(f"_no fit: {pooled.problem}_")
+        return dg.MetadataValue.text(f"no fit: {pooled.problem}")
     fit = pooled.fit
     rows = [
         [
@@ -111,25 +111,24 @@ def forest_markdown(pooled: PooledDataset) -> dg.MetadataValue:
     ]
     rows.append(
         [
-            f"**Random effects model (HK), k = {fit.k}, n = {fit.n}**",
-            f"**{fit.hedges_g:.4f}**",
-            f"**[{fit.ci_lower:.4f}; {fit.ci_upper:.4f}]**",
+            f"Random effects model (HK), k = {fit.k}, n = {fit.n}",
+            f"{fit.hedges_g:.4f}",
+            f"[{fit.ci_lower:.4f}; {fit.ci_upper:.4f}]",
             "100.0",
         ]
     )
     rows.append(["Prediction interval", "", f"[{fit.pi_lower:.4f}; {fit.pi_upper:.4f}]", ""])
-    return markdown_table(["study", "g", "95% CI", "weight %"], rows)
+    return inline_table(["study", "g", "95% CI", "weight %"], rows)
 
 
-def filters_markdown(pooled: PooledDataset) -> dg.MetadataValue:
+def filters_table(pooled: PooledDataset) -> dg.MetadataValue:
     if pooled.selection is None:
-        return dg.MetadataValue.md(f"_no filters applied: {pooled.problem}_")
+        return dg.MetadataValue.text(f"no filters applied: {pooled.problem}")
     rows = [
-        [i, f"`{s.text}`", s.not_true, s.remaining]
-        for i, s in enumerate(pooled.selection.steps, start=1)
+        [i, s.text, s.not_true, s.remaining] for i, s in enumerate(pooled.selection.steps, start=1)
     ]
     columns = ["#", "filterPoolingData statement", "rows it leaves out", "rows left after it"]
-    return markdown_table(columns, rows)
+    return inline_table(columns, rows) or dg.MetadataValue.text("no filter")
 
 
 def excluded_markdown(pooled: PooledDataset) -> dg.MetadataValue:
@@ -155,7 +154,7 @@ def pooled_frame(results: Sequence[PooledDataset]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(POOLED_COLUMNS))
 
 
-def pooled_summary_markdown(results: Sequence[PooledDataset]) -> dg.MetadataValue:
+def pooled_summary_table(results: Sequence[PooledDataset]) -> dg.MetadataValue | None:
     rows = []
     for p in results:
         published = p.snapshot.published
@@ -170,4 +169,4 @@ def pooled_summary_markdown(results: Sequence[PooledDataset]) -> dg.MetadataValu
                 else ("matches" if not problems else "; ".join(problems))
             )
         rows.append([p.label, fitted, published.line() if published else "", verdict])
-    return markdown_table(["dataset", "recomputed", "published", "comparison"], rows)
+    return inline_table(["dataset", "recomputed", "published", "comparison"], rows)

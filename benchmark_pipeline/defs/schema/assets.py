@@ -3,16 +3,20 @@
 from pathlib import Path
 
 import dagster as dg
+import psycopg
 
 from benchmark_pipeline.constants import OWNERS, SCHEMA_GROUP
+from benchmark_pipeline.defs.metadata import inline_table
+from benchmark_pipeline.defs.stops import explains_stops
 from benchmark_pipeline.lib.schema import migrations
 from benchmark_pipeline.lib.schema.lint import MigrationLintError
-from benchmark_pipeline.resources import PostgresResource
+from benchmark_pipeline.resources import DatabaseConnectionError, PostgresResource
 
 from .config import MigrationsConfig
 
 
 @dg.op(description="Parse every migration with PostgreSQL's parser and enforce the review rules.")
+@explains_stops
 def lint_migrations(context: dg.OpExecutionContext, config: MigrationsConfig) -> str:
     found = migrations.discover(Path(config.sql_dir))
     try:
@@ -30,32 +34,68 @@ def lint_migrations(context: dg.OpExecutionContext, config: MigrationsConfig) ->
     return config.sql_dir
 
 
-def _ledger_markdown(rows: list[migrations.LedgerRow]) -> str:
-    lines = ["| version | name | checksum | applied at (UTC) | ms |", "|---|---|---|---|---|"]
-    lines += [
-        f"| {r.version:03d} | {r.name} | `{r.checksum[:12]}` | {r.applied_at:%Y-%m-%d %H:%M:%S} | {r.duration_ms} |"
-        for r in rows
-    ]
-    return "\n".join(lines)
+def _ledger_table(rows: list[migrations.LedgerRow]) -> dg.MetadataValue | None:
+    return inline_table(
+        ["version", "name", "checksum", "applied at (UTC)", "ms"],
+        [
+            [
+                f"{r.version:03d}",
+                r.name,
+                r.checksum[:12],
+                f"{r.applied_at:%Y-%m-%d %H:%M:%S}",
+                r.duration_ms,
+            ]
+            for r in rows
+        ],  # fmt: skip
+    )
+
+
+def _failed_migration(postgres: PostgresResource, found: list[migrations.Migration]) -> str:
+    """The first migration the ledger lacks: each runs in its own transaction, in order, so it
+    is the one that failed (and was rolled back)."""
+    try:
+        with postgres.connect(autocommit=True) as conn:
+            recorded = {row.version for row in migrations.read_ledger(conn)}
+    except (DatabaseConnectionError, psycopg.Error):
+        return "a migration"
+    pending = [m.path.name for m in found if m.version not in recorded]
+    return pending[0] if pending else "a migration"
 
 
 @dg.op(description="Apply the migrations not yet in the ledger, one transaction each.")
+@explains_stops
 def apply_migrations(
     context: dg.OpExecutionContext, postgres: PostgresResource, sql_dir: str
 ) -> dg.Output[list[int]]:
     found = migrations.discover(Path(sql_dir))
-    with postgres.connect(autocommit=True) as conn:
-        applied = migrations.apply_migrations(conn, found)
-        ledger = migrations.read_ledger(conn)
+    try:
+        with postgres.connect(autocommit=True) as conn:
+            applied = migrations.apply_migrations(conn, found)
+            ledger = migrations.read_ledger(conn)
+    except (migrations.MigrationDriftError, migrations.MigrationVerificationError) as exc:
+        # The files or the database must change first: trying again would fail the same way.
+        raise dg.Failure(
+            description=f"{exc} (database: {postgres.describe()})", allow_retries=False
+        ) from None
+    except psycopg.Error as exc:
+        failed = _failed_migration(postgres, found)
+        raise dg.Failure(
+            description=(
+                f"{failed} (in {sql_dir}) failed on {postgres.describe()} and was rolled back; "
+                f"the migrations before it stay applied: {type(exc).__name__}: {str(exc).strip()}"
+            ),
+            metadata={"migration": failed, "database": postgres.describe()},
+        ) from None
     context.log.info(
         f"applied {len(applied)} migration(s) on {postgres.describe()}; {len(ledger)} in the ledger"
     )
     return dg.Output(
         [row.version for row in ledger],
         metadata={
-            "applied_this_run": [m.path.name for m in applied],
+            "applied_this_run": ", ".join(m.path.name for m in applied)
+            or "none: every migration was already applied",
             "applied_versions": [row.version for row in ledger],
-            "ledger": dg.MetadataValue.md(_ledger_markdown(ledger)),
+            "ledger": _ledger_table(ledger) or "no migration recorded",
             "database": postgres.describe(),
         },
     )
@@ -63,7 +103,7 @@ def apply_migrations(
 
 @dg.graph_asset(
     group_name=SCHEMA_GROUP,
-    kinds={"postgres", "sql"},
+    kinds={"postgres", "sql", "supabase"},
     owners=OWNERS,
     description=(
         "The benchmark tables' schema in Supabase: the migrations in sql/ are linted "

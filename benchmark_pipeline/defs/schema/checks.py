@@ -3,7 +3,8 @@
 import dagster as dg
 
 from benchmark_pipeline.constants import SQL_DIR
-from benchmark_pipeline.defs.metadata import check_result
+from benchmark_pipeline.defs.metadata import check_result, inline_table
+from benchmark_pipeline.defs.stops import explains_stops
 from benchmark_pipeline.lib.schema import catalog, migrations, privileges
 from benchmark_pipeline.resources import PostgresResource
 
@@ -21,12 +22,18 @@ def _declared() -> catalog.DeclaredSchema:
     blocking=True,
     description="Every table sql/ declares exists with all its columns.",
 )
+@explains_stops
 def tables_have_declared_columns(postgres: PostgresResource) -> dg.AssetCheckResult:
     declared = _declared()
     with postgres.connect() as conn:
         live = {t: catalog.live_columns(conn, t) for t in declared.tables}
         problems = catalog.schema_problems(conn, catalog.DeclaredSchema(columns=declared.columns))
-    return check_result(problems, tables=declared.tables, columns=dg.MetadataValue.json(live))
+    return check_result(
+        problems,
+        columns=inline_table(
+            ["table", "columns"], [[t, ", ".join(cols)] for t, cols in live.items()]
+        ),
+    )
 
 
 @dg.asset_check(
@@ -34,6 +41,7 @@ def tables_have_declared_columns(postgres: PostgresResource) -> dg.AssetCheckRes
     blocking=True,
     description="Row level security is enabled on every benchmark table.",
 )
+@explains_stops
 def rls_enabled(postgres: PostgresResource) -> dg.AssetCheckResult:
     declared = _declared()
     with postgres.connect() as conn:
@@ -43,7 +51,13 @@ def rls_enabled(postgres: PostgresResource) -> dg.AssetCheckResult:
         for t, v in enabled.items()
         if not v
     ]
-    return check_result(problems, rls=dg.MetadataValue.json(enabled))
+    shown = {True: "enabled", False: "disabled", None: "missing table"}
+    return check_result(
+        problems,
+        row_level_security=inline_table(
+            ["table", "RLS"], [[t, shown[v]] for t, v in enabled.items()]
+        ),
+    )
 
 
 @dg.asset_check(
@@ -54,6 +68,7 @@ def rls_enabled(postgres: PostgresResource) -> dg.AssetCheckResult:
         "policy."
     ),
 )
+@explains_stops
 def select_only_policies(postgres: PostgresResource) -> dg.AssetCheckResult:
     declared = _declared()
     with postgres.connect() as conn:
@@ -70,11 +85,10 @@ def select_only_policies(postgres: PostgresResource) -> dg.AssetCheckResult:
             for p in policies
             if p.command in WRITE_COMMANDS
         ]
-    listing = {
-        t: [f"{p.name} FOR {p.command.upper()} TO {', '.join(p.roles)}" for p in ps]
-        for t, ps in live.items()
-    }
-    return check_result(problems, policies=dg.MetadataValue.json(listing))
+    listing = [
+        [t, p.name, p.command.upper(), ", ".join(p.roles)] for t, ps in live.items() for p in ps
+    ]
+    return check_result(problems, policies=inline_table(["table", "policy", "for", "to"], listing))
 
 
 @dg.asset_check(asset=benchmark_schema, description="Every index sql/ declares exists.")
@@ -87,8 +101,12 @@ def declared_indexes_exist(postgres: PostgresResource) -> dg.AssetCheckResult:
         for name, table in declared.indexes.items()
         if name not in live.get(table, [])
     ]
+    # A missing index slows reads; it loses nothing: a person should look, nothing should stop.
     return check_result(
-        problems, expected=len(declared.indexes), indexes=dg.MetadataValue.json(live)
+        problems,
+        severity=dg.AssetCheckSeverity.WARN,
+        declared_indexes=f"{len(declared.indexes)} in sql/",
+        indexes=inline_table(["table", "indexes"], [[t, ", ".join(ix)] for t, ix in live.items()]),
     )
 
 
@@ -97,6 +115,7 @@ def declared_indexes_exist(postgres: PostgresResource) -> dg.AssetCheckResult:
     blocking=True,
     description="The anonymous API role (anon) can read no row of any benchmark table.",
 )
+@explains_stops
 def anon_reads_no_rows(postgres: PostgresResource) -> dg.AssetCheckResult:
     declared = _declared()
     problems, visible = [], {}
@@ -116,7 +135,12 @@ def anon_reads_no_rows(postgres: PostgresResource) -> dg.AssetCheckResult:
                     f"{table}: policies open to anon/public: {', '.join(open_policies)}"
                 )
         conn.rollback()
-    return check_result(problems, anon_visible_rows=dg.MetadataValue.json(visible))
+    return check_result(
+        problems,
+        anon_visible_rows=inline_table(
+            ["table", "rows anon sees"], [[t, v] for t, v in visible.items()]
+        ),
+    )
 
 
 @dg.asset_check(
@@ -128,9 +152,15 @@ def anon_reads_no_rows(postgres: PostgresResource) -> dg.AssetCheckResult:
         "REFERENCES or TRIGGER, which RLS does not cover)."
     ),
 )
+@explains_stops
 def api_roles_least_privilege(postgres: PostgresResource) -> dg.AssetCheckResult:
     declared = _declared()
     with postgres.connect() as conn:
         problems = privileges.privilege_problems(conn, declared.tables, declared.functions)
         listing = privileges.privilege_listing(conn, declared.tables, declared.functions)
-    return check_result(problems, privileges=dg.MetadataValue.json(listing))
+    rows = [
+        [role, name, ", ".join(held) or "none"]
+        for role, objects in listing.items()
+        for name, held in objects.items()
+    ]
+    return check_result(problems, privileges=inline_table(["role", "object", "privileges"], rows))

@@ -3,9 +3,11 @@
 import dagster as dg
 
 from benchmark_pipeline.constants import OWNERS, TRIALS_GROUP
-from benchmark_pipeline.defs.metadata import check_result
+from benchmark_pipeline.defs.loads import DryRunConfig, load_failures
+from benchmark_pipeline.defs.metadata import check_result, entries
 from benchmark_pipeline.defs.schema.assets import benchmark_schema
-from benchmark_pipeline.lib.trials.client import CtgovError
+from benchmark_pipeline.defs.stops import explains_stops
+from benchmark_pipeline.lib.trials.client import CtgovError, RegistryUnreachable
 from benchmark_pipeline.lib.trials.load import (
     TRIALS_TABLE,
     known_trials,
@@ -18,18 +20,43 @@ from benchmark_pipeline.lib.trials.refresh import plan_refresh
 from benchmark_pipeline.lib.trials.search import TrialSearch, search_trials
 from benchmark_pipeline.resources import ClinicalTrialsResource, PostgresResource
 
-from .config import BenchmarkTrialsConfig, RawTrialsConfig
-from .metadata import column_schema, counts, modality_by_indication, preview, rejected_table
+from .config import RawTrialsConfig
+from .metadata import (
+    column_schema,
+    counts,
+    listed,
+    modality_table,
+    preview,
+    rejected_table,
+)
 
 COMPLETE_CHECK = "complete_and_unique"
 REJECTED_CHECK = "rejected_lookups"
+UNREACHABLE_HINT = (
+    "Check the network, or CTGOV_API_URL if the registry should be elsewhere (unset, it is "
+    "https://clinicaltrials.gov/api/v2)."
+)
 
 
-def _registry_failure(exc: CtgovError) -> dg.Failure:
-    # The client has already spent its own bounded retries (attempts and a deadline), or the
-    # answer was wrong (malformed, a count mismatch, an endless listing): retrying the step
-    # would only multiply that bound or fetch the same wrong answer.
-    return dg.Failure(description=str(exc), allow_retries=False)
+def registry_failure(exc: CtgovError, base_url: str) -> dg.Failure:
+    """The run's failure for an unusable answer, naming the registry's URL.
+
+    The client has already spent its own bounded retries (attempts and a deadline), or the
+    answer was wrong (malformed, a count mismatch, an endless listing): retrying the step would
+    only multiply that bound or fetch the same wrong answer. An address that could not be reached
+    at all is the exception: the weekly job's step retry tries again a minute later.
+    """
+    message = str(exc)
+    metadata = {"api_url": base_url}
+    if isinstance(exc, RegistryUnreachable):
+        return dg.Failure(
+            description=f"ClinicalTrials.gov at {message}. {UNREACHABLE_HINT}", metadata=metadata
+        )
+    if base_url.rstrip("/") not in message:
+        message = f"{base_url}: {message}"
+    return dg.Failure(
+        description=f"ClinicalTrials.gov: {message}", metadata=metadata, allow_retries=False
+    )
 
 
 @dg.asset(
@@ -46,17 +73,20 @@ def _registry_failure(exc: CtgovError) -> dg.Failure:
         "itself gives (so an esketamine trial is never labelled ketamine), and its indication "
         "category (depression, PTSD, ... anaesthesia, healthy volunteers) from its conditions. "
         "A record with a wrong-typed or impossible value is left out and listed; a malformed "
-        "answer ends the run."
+        "answer ends the run. Metadata: trials_by_modality gives, per modality, the "
+        "registry's count for its search, the trials naming it and the trials it is primary "
+        "for, split by indication."
     ),
 )
+@explains_stops
 def raw_benchmark_trials(
     context: dg.AssetExecutionContext, config: RawTrialsConfig, ctgov: ClinicalTrialsResource
 ) -> dg.MaterializeResult:
     try:
-        with ctgov.session() as session:
+        with ctgov.session(on_retry=context.log.warning) as session:
             search = search_trials(session, config.modalities, config.statuses, config.condition)
     except CtgovError as exc:
-        raise _registry_failure(exc) from exc
+        raise registry_failure(exc, ctgov.base_url) from None
     frame = search.frame
     if search.without_nct_id:
         context.log.warning(
@@ -68,34 +98,28 @@ def raw_benchmark_trials(
             f"{len(search.rejected)} record(s) rejected: "
             f"{[r.as_dict() for r in search.rejected[:5]]}"
         )
-    trials_per_modality = {
-        m: int(frame["modalities"].map(lambda ms, m=m: m in ms).sum()) for m in search.vocabulary
-    }
     return dg.MaterializeResult(
         value=search,
-        metadata={
-            "dagster/row_count": len(frame),
-            "records_received": search.records_received,
-            "repeats_across_searches": search.repeats,
-            "records_rejected": len(search.rejected),
-            "rejected": rejected_table(search.rejected),
-            "records_without_nct_id": len(search.without_nct_id),
-            "records_without_nct_id_detail": dg.MetadataValue.json(search.without_nct_id),
-            "total_count_per_search": dg.MetadataValue.json(search.total_count_per_search),
-            "pages_per_search": dg.MetadataValue.json(search.pages_per_search),
-            "trials_by_primary_modality": dg.MetadataValue.json(counts(frame["modality"])),
-            "trials_per_modality": dg.MetadataValue.json(trials_per_modality),
-            "trials_by_indication": dg.MetadataValue.json(counts(frame["indication_category"])),
-            "modality_by_indication": modality_by_indication(frame),
-            "modality_source": dg.MetadataValue.json(counts(frame["modality_source"])),
-            "modalities_searched": dg.MetadataValue.json(list(search.vocabulary)),
-            "statuses": dg.MetadataValue.json(search.statuses),
-            "requests_made": search.requests_made,
-            "api_data_timestamp": str(search.data_timestamp),
-            "api_version": str(search.api_version),
-            "api_url": ctgov.base_url,
-            "preview": preview(frame),
-        },
+        metadata=entries(
+            **{"dagster/row_count": len(frame)},
+            trials_by_modality=modality_table(search),
+            records_received=search.records_received,
+            repeats_across_searches=search.repeats,
+            records_rejected=len(search.rejected),
+            rejected=rejected_table(search.rejected),
+            records_without_nct_id=len(search.without_nct_id),
+            records_without_nct_id_detail=dg.MetadataValue.json(search.without_nct_id)
+            if search.without_nct_id
+            else None,
+            modality_source=listed(counts(frame["modality_source"])) or "no trial",
+            statuses=", ".join(search.statuses) or "any",
+            condition=config.condition or "any",
+            requests_made=search.requests_made,
+            api_data_timestamp=str(search.data_timestamp),
+            api_version=str(search.api_version),
+            api_url=ctgov.base_url,
+            preview=preview(frame),
+        ),
     )
 
 
@@ -137,18 +161,19 @@ def raw_benchmark_trials(
         "missing_since. Nothing is ever deleted. dry_run reports the changes and rolls back."
     ),
 )
+@explains_stops
 def benchmark_trials(
     context: dg.AssetExecutionContext,
-    config: BenchmarkTrialsConfig,
+    config: DryRunConfig,
     raw_benchmark_trials: TrialSearch,
     postgres: PostgresResource,
     ctgov: ClinicalTrialsResource,
 ) -> dg.MaterializeResult:
     search = raw_benchmark_trials
-    with postgres.connect(autocommit=True) as conn:
+    with load_failures(TRIALS_TABLE, postgres), postgres.connect(autocommit=True) as conn:
         known = known_trials(conn)
     try:
-        with ctgov.session() as session:
+        with ctgov.session(on_retry=context.log.warning) as session:
             plan = plan_refresh(
                 known,
                 search.frame["nct_id"],
@@ -156,9 +181,9 @@ def benchmark_trials(
                 search.vocabulary,
             )
     except CtgovError as exc:
-        raise _registry_failure(exc) from exc
+        raise registry_failure(exc, ctgov.base_url) from None
     frame = trials_to_load(search.frame, plan.refreshed)
-    with postgres.connect(autocommit=True) as conn:
+    with load_failures(TRIALS_TABLE, postgres), postgres.connect(autocommit=True) as conn:
         load = load_trials(conn, frame, gone=plan.gone, dry_run=config.dry_run)
     verb = "would change (dry run, rolled back)" if config.dry_run else "changed"
     context.log.info(
@@ -168,25 +193,27 @@ def benchmark_trials(
     )
     rejected = [f"{r.nct_id}: {r.field}: {r.reason}" for r in plan.rejected]
     return dg.MaterializeResult(
-        metadata={
+        metadata=entries(
             # On a dry run the table still holds what it held before.
-            "dagster/row_count": len(known) if config.dry_run else load.row_count,
-            "dagster/table_name": TRIALS_TABLE,
-            "dry_run": config.dry_run,
-            "inserted": load.inserted,
-            "updated": load.updated,
-            "unchanged": load.unchanged,
-            "not_seen_this_run": len(plan.not_seen),
-            "refreshed_by_nct_id": len(plan.refreshed),
-            "rejected_on_lookup": len(plan.rejected),
-            "newly_missing": load.newly_missing,
-            "still_missing": load.still_missing,
-            "row_count_after_load": load.row_count,
-            "not_seen_ids": dg.MetadataValue.json(plan.not_seen[:200]),
-            "gone_ids": dg.MetadataValue.json(plan.gone[:200]),
-            "database": postgres.describe(),
-            "preview_refreshed": preview(plan.refreshed),
-        },
+            **{
+                "dagster/row_count": len(known) if config.dry_run else load.row_count,
+                "dagster/table_name": TRIALS_TABLE,
+            },
+            dry_run=config.dry_run,
+            inserted=load.inserted,
+            updated=load.updated,
+            unchanged=load.unchanged,
+            not_seen_this_run=len(plan.not_seen),
+            refreshed_by_nct_id=len(plan.refreshed),
+            rejected_on_lookup=len(plan.rejected),
+            newly_missing=load.newly_missing,
+            still_missing=load.still_missing,
+            row_count_after_load=load.row_count,
+            not_seen_ids=", ".join(plan.not_seen[:200]) or None,
+            gone_ids=", ".join(plan.gone[:200]) or None,
+            database=postgres.describe(),
+            preview_refreshed=preview(plan.refreshed),
+        ),
         check_results=[
             check_result(
                 load.problems,

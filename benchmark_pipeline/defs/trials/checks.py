@@ -3,17 +3,19 @@ see. They read the value raw_benchmark_trials handed on; only no_sharp_drop need
 benchmark_trials' own completeness check is emitted by its load."""
 
 import json
+import math
 
 import dagster as dg
 import pandas as pd
 
-from benchmark_pipeline.defs.metadata import check_result, frame_table, markdown_table
+from benchmark_pipeline.defs.metadata import check_result, entries, frame_records, inline_table
+from benchmark_pipeline.defs.stops import explains_stops
 from benchmark_pipeline.lib.trials.indication import PSYCHIATRIC
 from benchmark_pipeline.lib.trials.search import TrialSearch
 
 from .assets import raw_benchmark_trials
 from .config import ExpectedRangeConfig, NonPsychiatricShareConfig, SharpDropConfig
-from .metadata import counts, rejected_table
+from .metadata import counts, listed, rejected_table
 
 NCT_ID_PATTERN = r"^NCT\d{8}$"
 # Check functions take the value under the asset's own name, which hides the asset object.
@@ -22,10 +24,10 @@ RAW_KEY = raw_benchmark_trials.key
 
 def _offending(frame: pd.DataFrame, mask: pd.Series) -> dict:
     bad = frame[mask]
-    return {
-        "offending_rows": len(bad),
-        "offending_preview": frame_table(bad, ["nct_id", "modality", "status", "title"], 20),
-    }
+    return entries(
+        offending_rows=len(bad),
+        offending_preview=frame_records(bad, ["nct_id", "modality", "status", "title"], 20),
+    )
 
 
 def previous_row_count(context: dg.AssetCheckExecutionContext, asset: dg.AssetKey) -> int | None:
@@ -43,6 +45,7 @@ def previous_row_count(context: dg.AssetCheckExecutionContext, asset: dg.AssetKe
     blocking=True,
     description="Every nct_id is unique and looks like NCT followed by 8 digits.",
 )
+@explains_stops
 def nct_ids_valid(raw_benchmark_trials: TrialSearch) -> dg.AssetCheckResult:
     frame = raw_benchmark_trials.frame
     malformed = ~frame["nct_id"].astype("string").str.fullmatch(NCT_ID_PATTERN).fillna(False)
@@ -62,6 +65,7 @@ def nct_ids_valid(raw_benchmark_trials: TrialSearch) -> dg.AssetCheckResult:
 
 
 @dg.asset_check(asset=raw_benchmark_trials, blocking=True, description="Every trial has a title.")
+@explains_stops
 def have_titles(raw_benchmark_trials: TrialSearch) -> dg.AssetCheckResult:
     frame = raw_benchmark_trials.frame
     missing = frame["title"].isna() | (frame["title"].astype("string").str.strip() == "")
@@ -80,6 +84,7 @@ def have_titles(raw_benchmark_trials: TrialSearch) -> dg.AssetCheckResult:
         "materialization's: a sharp drop means a broken search, not fewer trials."
     ),
 )
+@explains_stops
 def no_sharp_drop(
     context: dg.AssetCheckExecutionContext,
     config: SharpDropConfig,
@@ -87,7 +92,8 @@ def no_sharp_drop(
 ) -> dg.AssetCheckResult:
     previous = previous_row_count(context, RAW_KEY)
     current = len(raw_benchmark_trials.frame)
-    floor = None if previous is None else previous * (1 - config.max_drop_fraction)
+    # The fewest whole trials that are not a sharp drop.
+    floor = None if previous is None else math.ceil(previous * (1 - config.max_drop_fraction))
     if floor is None:
         description = "no earlier materialization to compare"
     elif current < floor:
@@ -100,12 +106,12 @@ def no_sharp_drop(
     return dg.AssetCheckResult(
         passed=floor is None or current >= floor,
         description=description,
-        metadata={
-            "current_rows": current,
-            "previous_rows": previous if previous is not None else "none",
-            "minimum_allowed": floor if floor is not None else "none",
-            "max_drop_fraction": config.max_drop_fraction,
-        },
+        metadata=entries(
+            current_rows=current,
+            previous_rows=previous,
+            minimum_allowed=floor,
+            allowed_drop=f"at most {config.max_drop_fraction:.0%} fewer than the last run",
+        ),
     )
 
 
@@ -129,8 +135,7 @@ def count_in_expected_range(
         else f"{count:,} trials, outside the expected {config.min_trials:,}-{config.max_trials:,}",
         metadata={
             "rows": count,
-            "expected_min": config.min_trials,
-            "expected_max": config.max_trials,
+            "expected_range": f"{config.min_trials:,}-{config.max_trials:,} trials",
         },
     )
 
@@ -152,8 +157,8 @@ def every_modality_found(raw_benchmark_trials: TrialSearch) -> dg.AssetCheckResu
     return check_result(
         problems,
         severity=dg.AssetCheckSeverity.WARN,
-        modalities_searched=dg.MetadataValue.json(list(search.vocabulary)),
-        modalities_without_trials=dg.MetadataValue.json(empty),
+        modalities_searched=", ".join(search.vocabulary) or "none",
+        modalities_without_trials=", ".join(empty) or None,
         records_without_nct_id=without_id,
     )
 
@@ -174,7 +179,9 @@ def rejected_records(raw_benchmark_trials: TrialSearch) -> dg.AssetCheckResult:
         severity=dg.AssetCheckSeverity.WARN,
         records_rejected=len(rejected),
         rejected=rejected_table(rejected),
-        rejected_detail=dg.MetadataValue.json([r.as_dict() for r in rejected[:200]]),
+        rejected_detail=dg.MetadataValue.json([r.as_dict() for r in rejected[:200]])
+        if rejected
+        else None,
     )
 
 
@@ -193,25 +200,24 @@ def non_psychiatric_share(
     outside = frame[~frame["indication_category"].isin(PSYCHIATRIC)]
     share = len(outside) / len(frame) if len(frame) else 0.0
     passed = share <= config.max_share
-    by_category = counts(outside["indication_category"])
-    listed = ", ".join(f"{c} {n}" for c, n in sorted(by_category.items(), key=lambda i: -i[1]))
+    by_category = listed(counts(outside["indication_category"]))
     return dg.AssetCheckResult(
         passed=passed,
         severity=dg.AssetCheckSeverity.WARN,
         description=(
             f"{len(outside):,} of {len(frame):,} trials ({share:.0%}) are outside psychiatric "
             f"indications"
-            + (f": {listed}" if listed else "")
+            + (f": {by_category}" if by_category else "")
             + ("" if passed else f"; more than the {config.max_share:.0%} allowed")
         ),
-        metadata={
-            "non_psychiatric_trials": len(outside),
-            "trials": len(frame),
-            "share": round(share, 4),
-            "max_share": config.max_share,
-            "by_category": dg.MetadataValue.json(by_category),
-            "by_modality": dg.MetadataValue.json(counts(outside["modality"])),
-        },
+        metadata=entries(
+            non_psychiatric_trials=len(outside),
+            trials=len(frame),
+            share_percent=round(100 * share, 1),
+            allowed_share=f"at most {config.max_share:.0%}",
+            by_category=by_category or None,
+            by_modality=listed(counts(outside["modality"])) or None,
+        ),
     )
 
 
@@ -238,10 +244,10 @@ def search_labelled_trials(raw_benchmark_trials: TrialSearch) -> dg.AssetCheckRe
         else [],
         severity=dg.AssetCheckSeverity.WARN,
         search_labelled=len(labelled),
-        trials=markdown_table(
-            ["nct_id", "modality", "found_by", "interventions", "title"], rows[:100], empty="_none_"
+        trials=inline_table(
+            ["nct_id", "modality", "found_by", "interventions", "title"], rows[:100]
         ),
-        nct_ids=dg.MetadataValue.json(labelled["nct_id"].tolist()),
+        nct_ids=", ".join(labelled["nct_id"]) or None,
     )
 
 

@@ -31,13 +31,6 @@ class RawTrialsConfig(dg.Config):
     )
 
 
-class BenchmarkTrialsConfig(dg.Config):
-    dry_run: bool = Field(
-        default=False,
-        description="Do the whole load inside the transaction, report what would change, roll back.",
-    )
-
-
 class SharpDropConfig(dg.Config):
     max_drop_fraction: float = Field(
         default=0.2, description="Fail when rows fall more than this fraction below the last run."

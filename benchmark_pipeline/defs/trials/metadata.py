@@ -3,8 +3,9 @@
 import dagster as dg
 import pandas as pd
 
-from benchmark_pipeline.defs.metadata import frame_table, markdown_table
+from benchmark_pipeline.defs.metadata import frame_records, inline_table
 from benchmark_pipeline.lib.trials.indication import CATEGORIES
+from benchmark_pipeline.lib.trials.search import TrialSearch
 
 _COLUMN_DOCS = {
     "nct_id": ("text", "ClinicalTrials.gov identifier, NCT followed by 8 digits."),
@@ -67,31 +68,84 @@ def column_schema(columns: list[str]) -> dg.TableSchema:
     )
 
 
-def preview(frame: pd.DataFrame, rows: int = 10) -> dg.MetadataValue:
-    columns = ["nct_id", "modality", "indication_category", "status", "phase", "title"]
-    return frame_table(frame, columns, rows)
+PREVIEW_COLUMNS = ["nct_id", "modality", "indication_category", "status", "phase", "title"]
+
+
+def preview(frame: pd.DataFrame, rows: int = 10) -> dg.MetadataValue | None:
+    """The first ``rows`` trials, inline; ``None`` when there is none."""
+    return frame_records(frame, PREVIEW_COLUMNS, rows)
 
 
 def counts(series: pd.Series) -> dict[str, int]:
     return {str(k): int(v) for k, v in series.value_counts().sort_index().items()}
 
 
-def modality_by_indication(frame: pd.DataFrame) -> dg.MetadataValue:
-    """Trials per primary modality (rows) and indication category (columns), as markdown."""
-    if frame.empty:
-        return markdown_table(["modality"], [])
-    table = pd.crosstab(frame["modality"], frame["indication_category"])
-    present = [c for c in CATEGORIES if c in table.columns]
-    table = table[present]
-    rows = [[m, *(int(v) for v in table.loc[m]), int(table.loc[m].sum())] for m in table.index]
-    totals = ["all", *(int(table[c].sum()) for c in present), int(table.values.sum())]
-    return markdown_table(["modality", *present, "all"], [*rows, totals])
+def listed(counted: dict[str, int]) -> str:
+    """``{"a": 3, "b": 1}`` as "a 3, b 1", largest first."""
+    return ", ".join(f"{k} {n:,}" for k, n in sorted(counted.items(), key=lambda i: (-i[1], i[0])))
 
 
-def rejected_table(rejected: list, limit: int = 50) -> dg.MetadataValue:
-    """Rejected records (``RejectedRecord``) as a markdown table."""
+# What each column of ``trials_by_modality`` counts, for the asset's description and the table's
+# schema.
+MODALITY_COLUMNS = {
+    "modality": "A modality of the vocabulary, in its order.",
+    "registry total": "The registry's totalCount for the modality's own search (status filter "
+    "applied); a trial found by several searches counts in each.",
+    "pages": "Pages that search took.",
+    "trials naming it": "Trials whose interventions name the modality (a trial naming "
+    "several counts in each).",
+    "as primary": "Trials whose primary modality it is (each trial counts once); the columns "
+    "after it split these by indication category.",
+}
+
+
+def modality_table(search: TrialSearch) -> dg.MetadataValue | None:
+    """One row per searched modality: its search's registry total and pages, the trials naming
+    it, the trials it is primary for and those by indication category; then the totals."""
+    frame = search.frame
+    naming = {
+        m: int(frame["modalities"].map(lambda ms, m=m: m in ms).sum()) for m in search.vocabulary
+    }
+    by_category = (
+        pd.crosstab(frame["modality"], frame["indication_category"])
+        if len(frame)
+        else pd.DataFrame()
+    )
+    present = [c for c in CATEGORIES if c in by_category.columns]
+
+    def split(modality: str) -> list[int]:
+        if modality not in by_category.index:
+            return [0] * len(present)
+        return [int(by_category.loc[modality, c]) for c in present]
+
+    rows = [
+        [
+            m,
+            search.total_count_per_search.get(m, 0),
+            search.pages_per_search.get(m, 0),
+            naming[m],
+            sum(split(m)),
+            *split(m),
+        ]
+        for m in search.vocabulary
+    ]
+    rows.append(
+        [
+            "all",
+            sum(search.total_count_per_search.values()),
+            sum(search.pages_per_search.values()),
+            len(frame),
+            len(frame),
+            *(int(by_category[c].sum()) for c in present),
+        ]
+    )
+    return inline_table([*MODALITY_COLUMNS, *present], rows, descriptions=MODALITY_COLUMNS)
+
+
+def rejected_table(rejected: list, limit: int = 50) -> dg.MetadataValue | None:
+    """Rejected records (``RejectedRecord``), inline; ``None`` when there is none."""
     rows = [
         [r.nct_id or "(no nctId)", r.field, r.reason, ", ".join(r.found_by)]
         for r in rejected[:limit]
     ]
-    return markdown_table(["nct_id", "field", "reason", "found_by"], rows, empty="_none_")
+    return inline_table(["nct_id", "field", "reason", "found_by"], rows)

@@ -32,6 +32,12 @@ class TotalCountMismatch(CtgovError):
     """Fewer or more studies arrived than the first page's ``totalCount`` announced."""
 
 
+class RegistryUnreachable(CtgovError):
+    """The very first request could not connect: the name does not resolve or the connection is
+    refused. Nothing has answered yet, so waiting and retrying would most likely only delay the
+    same answer: the caller says which address was tried."""
+
+
 class MalformedAnswer(CtgovError):
     """A 200 answer that is not what the API promises (not JSON, not a ``PagedStudies``).
 
@@ -93,6 +99,7 @@ def backoff_seconds(attempt: int, settings: RetrySettings, rng: Callable[[], flo
 
 
 def describe_request(path: str, params: Mapping[str, Any] | None) -> str:
+    """``GET <path or URL> {params}``, without the page token (opaque, and long)."""
     shown = {k: v for k, v in (params or {}).items() if k != "pageToken"}
     return f"GET {path} {shown}" if shown else f"GET {path}"
 
@@ -110,8 +117,18 @@ class CtgovSession:
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     rng: Callable[[], float] = random.random
+    on_retry: Callable[[str], None] | None = None  # told one line before each retry's wait
     requests_made: int = 0
+    answered: bool = False  # whether any request of this session got an HTTP answer
     _last_request_at: float | None = None
+
+    @property
+    def base_url(self) -> str:
+        return str(self.client.base_url).rstrip("/")
+
+    def url(self, path: str) -> str:
+        """The absolute URL of ``path`` (without parameters), for messages."""
+        return str(self.client.build_request("GET", path).url)
 
     def _pace(self) -> None:
         if self._last_request_at is None:
@@ -159,8 +176,9 @@ class CtgovSession:
         started = self.clock()
         deadline = started + self.settings.max_total_seconds
         limit = self.settings.max_total_seconds
-        what = describe_request(path, params)
-        for attempt in range(1, self.settings.max_attempts + 1):
+        what = describe_request(self.url(path), params)
+        attempts = self.settings.max_attempts
+        for attempt in range(1, attempts + 1):
             wait: float | None = None
             try:
                 response, body = self._send(path, params, deadline)
@@ -169,9 +187,17 @@ class CtgovSession:
                     f"{what}: the answer was still arriving when the {limit:.0f}s deadline of "
                     f"the request passed ({exc})"
                 ) from None
+            except httpx.ConnectError as exc:
+                problem = f"{type(exc).__name__}: {exc}"
+                if not self.answered:
+                    raise RegistryUnreachable(
+                        f"{self.base_url} could not be reached: {problem} ({what}; not "
+                        "retried: nothing has answered from this address yet)"
+                    ) from None
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 problem = f"{type(exc).__name__}: {exc}"
             else:
+                self.answered = True
                 if response.is_success:
                     return Answer(
                         url=str(response.url),
@@ -187,14 +213,19 @@ class CtgovSession:
             if wait is None:
                 wait = backoff_seconds(attempt, self.settings, self.rng)
             elapsed = self.clock() - started
-            if attempt == self.settings.max_attempts:
+            if attempt == attempts:
                 break
             if elapsed + wait > limit:
                 raise CtgovError(
                     f"{what} failed after {attempt} attempt(s): {problem}; the next wait of "
                     f"{wait:.0f}s would pass the {limit:.0f}s limit"
                 )
+            if self.on_retry is not None:
+                self.on_retry(
+                    f"attempt {attempt} of {attempts} failed: {what}: {problem}; retrying in "
+                    f"{wait:.1f}s"
+                )
             self.sleep(wait)
             # The wait already spaced the requests; pacing starts again from here.
             self._last_request_at = None
-        raise CtgovError(f"{what} failed after {self.settings.max_attempts} attempts: {problem}")
+        raise CtgovError(f"{what} failed after {attempts} attempts: {problem}")

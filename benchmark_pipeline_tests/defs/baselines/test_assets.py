@@ -11,6 +11,7 @@ from benchmark_pipeline.defs.baselines.assets import population_baselines, teds_
 from benchmark_pipeline.defs.baselines.config import TEDS_ENV_VAR, resolve_location
 from benchmark_pipeline.resources import PostgresResource
 from benchmark_pipeline_tests.support import teds
+from benchmark_pipeline_tests.support.metadata import table_rows
 
 CHECKS = [
     checks.codes_valid,
@@ -91,8 +92,9 @@ def test_a_2021_zip_named_by_the_environment_fills_the_table(
     result = _run(postgres)
     assert result.success
     read = _metadata(result, "teds_discharges")
-    assert (read["rows_read"], read["rows_invalid"], read["years"]) == (2_000, 0, [2021])
-    assert "latin-1" in read["files"] and "tedsd_puf_2021.csv" in read["files"]
+    assert (read["rows_read"], read["rows_invalid"], read["years"]) == (2_000, 0, "2021")
+    (file,) = table_rows(read["files"])
+    assert file["encoding"] == "latin-1" and file["member"] == "tedsd_puf_2021.csv"
     table = _metadata(result, "population_baselines")
     assert (table["inserted"], table["dagster/row_count"]) == (825, 825)
     assert len(_rows(migrated)) == 825
@@ -118,7 +120,13 @@ def test_invalid_codes_warn_and_totals_unlike_the_codebook_fail_the_check(
     codes = evaluations["codes_valid"]
     assert not codes.passed and codes.severity == dg.AssetCheckSeverity.WARN
     assert codes.description == "1 of 1,000 row(s) left out for 1 invalid value(s)"
-    assert "| REASON | REASON | 8 | 1 |" in codes.metadata["invalid_values"].value
+    (invalid,) = table_rows(codes.metadata["invalid_values"])
+    assert (invalid["variable"], invalid["column"], invalid["value"], invalid["rows"]) == (
+        "REASON",
+        "REASON",
+        "8",
+        1,
+    )
     published = evaluations["national_totals_match_codebook"]
     assert not published.passed and published.severity == dg.AssetCheckSeverity.ERROR
     assert "2019 discharges: table 999, codebook 1,722,503" in published.description

@@ -14,6 +14,7 @@ from benchmark_pipeline.lib.cohorts.csv_file import append_rows, read_cohort_csv
 from benchmark_pipeline.lib.cohorts.validation import CohortValidation, validate_cohorts
 from benchmark_pipeline.lib.metapsy.cohort_rows import cohort_csv_text, pooled_cohort_rows
 from benchmark_pipeline.resources import PostgresResource
+from benchmark_pipeline_tests.support.metadata import rows_by, table_rows
 
 from .runs import (
     CHECKS,
@@ -74,9 +75,8 @@ def test_seed_loads_the_trials_and_metapsy_and_warns_of_unverified_reuse_terms(
     assert reuse.metadata["rows_unverified"].value == 8
     assert "8 of 10 valid row(s) load with reuse terms not verified" in reuse.description
     assert "MAPS MAPP1 Phase 3 (Mitchell et al. 2021)" in reuse.description
-    assert "Closed access (Copyright 2021 Massachusetts Medical Society)" in (
-        reuse.metadata["unverified"].value
-    )
+    licences = {row["license"] for row in table_rows(reuse.metadata["unverified"])}
+    assert "Closed access (Copyright 2021 Massachusetts Medical Society)" in licences
     (survey,) = evaluations(result)["rejected_rows"].metadata["rejections"].value
     assert survey["cohort_name"] == "Unlimited Sciences Naturalistic Tracking Study (2023)"
     assert survey["reasons"] == [
@@ -117,7 +117,11 @@ def test_bad_rows_are_reported_and_good_rows_load(
     assert result.success
     meta = metadata(result, "validated_benchmark_cohorts")
     assert (meta["rows_in"], meta["rows_valid"], meta["rows_rejected"]) == (20, 3, 17)
-    assert "| 10 | n decimal | n_participants '12.5' is not a whole number |" in meta["rejected"]
+    assert rows_by(meta["rejected"], "row")[10] == {
+        "row": 10,
+        "cohort_name": "n decimal",
+        "reasons": "n_participants '12.5' is not a whole number",
+    }
     assert isinstance(meta["dagster/column_schema"], dg.TableSchema)
     names = [r[0] for r in _table(migrated)]
     assert names == sorted(["good one", "good two", SQL_TEXT])

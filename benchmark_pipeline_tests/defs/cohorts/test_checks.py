@@ -9,6 +9,7 @@ from benchmark_pipeline.defs.cohorts import checks
 from benchmark_pipeline.defs.cohorts.assets import validated_benchmark_cohorts
 from benchmark_pipeline.resources import DoiRegistryResource
 from benchmark_pipeline_tests.defs.cohorts.runs import no_pooled_effects
+from benchmark_pipeline_tests.support.metadata import table_rows
 
 CORPUS = Path(__file__).resolve().parents[2] / "data"
 MATCHING = "A made-up trial for tests"
@@ -59,15 +60,19 @@ def test_mismatched_title_warns_and_names_the_doi() -> None:
     assert not evaluation.passed
     assert evaluation.severity == dg.AssetCheckSeverity.WARN
     assert evaluation.metadata["looked_up"].value == 2
-    assert evaluation.metadata["problems"].value == [
-        "10.5555/test.2: registered title 'Lithium in bipolar disorder' is not in the citation"
+    assert table_rows(evaluation.metadata["problems"]) == [
+        {
+            "problem": "10.5555/test.2: registered title 'Lithium in bipolar disorder' is not "
+            "in the citation"
+        }
     ]
 
 
 def test_unreachable_registry_is_not_a_pass() -> None:
     evaluation = _evaluate(True, FakeDoiRegistry(offline=True))
     assert not evaluation.passed
-    assert all("registry unreachable" in p for p in evaluation.metadata["problems"].value)
+    problems = table_rows(evaluation.metadata["problems"])
+    assert problems and all("registry unreachable" in p["problem"] for p in problems)
 
 
 def test_disabled_by_default_and_makes_no_request() -> None:

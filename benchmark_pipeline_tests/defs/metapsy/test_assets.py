@@ -27,6 +27,7 @@ from benchmark_pipeline_tests.lib.metapsy.snapshots import (
     without_study,
 )
 from benchmark_pipeline_tests.support.databases import table_snapshot
+from benchmark_pipeline_tests.support.metadata import rows_by, table_rows
 
 ASSETS = [
     metapsy_effect_sizes,
@@ -96,14 +97,19 @@ def test_pinned_snapshots_load_every_row_reproduce_both_results_and_rerun_change
     assert (meta["inserted"], meta["dagster/row_count"]) == (281, 281)
     assert meta["dagster/table_name"] == "public.benchmark_study_outcomes"
     assert isinstance(meta["dagster/column_schema"], dg.TableSchema)
-    assert (
-        "| ptsd-mdmactr | caps-5 | 19 | change, msd, remission, response |"
-        in meta["rows_by_dataset_and_instrument"]
+    assert {
+        "dataset": "ptsd-mdmactr",
+        "instrument": "caps-5",
+        "rows": 19,
+        "outcome types": "change, msd, remission, response",
+    } in table_rows(meta["rows_by_dataset_and_instrument"])
+    snapshot = rows_by(meta["snapshots"], "dataset")["depression-psiloctr"]
+    assert (snapshot["release"], snapshot["commit"], snapshot["dataset DOI"]) == (
+        "25.1.2",
+        "71a102a1b85a",
+        "10.5281/zenodo.15714852",
     )
-    assert (
-        "| depression-psiloctr | 25.1.2 | 71a102a1b85a | 10.5281/zenodo.15714852 | 220 |"
-        in (meta["snapshots"])
-    )
+    assert (snapshot["rows in"], snapshot["valid"], snapshot["rejected"]) == (220, 220, 0)
     counts = migrated.execute(
         "SELECT dataset, count(*) FROM public.benchmark_study_outcomes GROUP BY 1 ORDER BY 1"
     ).fetchall()
@@ -111,11 +117,21 @@ def test_pinned_snapshots_load_every_row_reproduce_both_results_and_rerun_change
 
     pooled = _metadata(first, "metapsy_pooled_effects")
     assert pooled["dagster/row_count"] == 2
-    forest = pooled["depression-psiloctr forest"]
-    assert "| Goodwin 2022 | -0.7092 | [-1.0308; -0.3876] | 13.7 |" in forest
-    assert "**-0.9031**" in forest and "[-1.7183; -0.0879]" in forest
-    assert "| Ot'alora 2018 | -0.2761 | [-1.2607; 0.7084] | 7.2 |" in pooled["ptsd-mdmactr forest"]
-    assert '`outcome_type == "msd"` | 40 | 10 |' in pooled["ptsd-mdmactr filters"]
+    forest = rows_by(pooled["depression-psiloctr forest"], "study")
+    assert forest["Goodwin 2022"] == {
+        "study": "Goodwin 2022",
+        "g": "-0.7092",
+        "95% CI": "[-1.0308; -0.3876]",
+        "weight %": "13.7",
+    }
+    assert forest["Random effects model (HK), k = 12, n = 585"]["g"] == "-0.9031"
+    assert forest["Prediction interval"]["95% CI"] == "[-1.7183; -0.0879]"
+    ptsd = rows_by(pooled["ptsd-mdmactr forest"], "study")["Ot'alora 2018"]
+    assert (ptsd["g"], ptsd["95% CI"], ptsd["weight %"]) == ("-0.2761", "[-1.2607; 0.7084]", "7.2")
+    msd = rows_by(pooled["ptsd-mdmactr filters"], "filterPoolingData statement")[
+        'outcome_type == "msd"'
+    ]
+    assert (msd["rows it leaves out"], msd["rows left after it"]) == (40, 10)
     assert "Carhart-Harris 2021" in pooled["depression-psiloctr excluded rows"]
     assert pooled["ptsd-mdmactr pooled"].startswith("g -0.7119 [-0.9534; -0.4704]")
     published = _checks(first)["matches_published_result"]
@@ -194,7 +210,8 @@ def test_a_rejected_row_warns_and_the_other_rows_load(
     assert (detail["row_id"], detail["problems"][0]["field"]) == (BACK_PRE_DOSE, "n_arm1")
     assert "Input should be greater than 0" in detail["problems"][0]["reason"]
     meta = _metadata(result, "metapsy_effect_sizes")
-    assert BACK_PRE_DOSE in meta["rejected"] and meta["dagster/row_count"] == 280
+    assert BACK_PRE_DOSE in rows_by(meta["rejected"], "row id (.id)")
+    assert meta["dagster/row_count"] == 280
     assert _checks(result)["matches_published_result"].passed  # not a primary-model row
     excluded = _metadata(result, "metapsy_pooled_effects")["depression-psiloctr excluded rows"]
     assert f"| {BACK_PRE_DOSE} | Back 2024 |" in excluded and "rejected by validation" in excluded

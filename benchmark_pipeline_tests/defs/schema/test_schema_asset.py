@@ -4,6 +4,7 @@ import dagster as dg
 
 from benchmark_pipeline.defs.schema import checks
 from benchmark_pipeline.defs.schema.assets import benchmark_schema
+from benchmark_pipeline_tests.support.metadata import rows_by
 
 SCHEMA_CHECKS = [
     checks.tables_have_declared_columns,
@@ -39,9 +40,12 @@ def test_materializes_and_every_check_passes_twice(postgres):
         (materialization,) = result.asset_materializations_for_node("benchmark_schema")
         metadata = materialization.metadata
         assert 59 in metadata["applied_versions"].value
-        assert "059" in metadata["ledger"].value
+        assert "059" in rows_by(metadata["ledger"], "version")
         applied = metadata["applied_this_run"].value
-        assert (applied != []) if attempt == 0 else (applied == [])
+        if attempt == 0:
+            assert applied.startswith("059_global_benchmark_tables.sql, 060_")
+        else:
+            assert applied == "none: every migration was already applied"
 
 
 def test_checks_catch_a_database_that_drifted(postgres):
@@ -69,7 +73,8 @@ def test_checks_catch_a_database_that_drifted(postgres):
         "anon can read 1 row(s) of public.benchmark_cohorts"
         in evaluations["anon_reads_no_rows"].description
     )
-    assert not evaluations["declared_indexes_exist"].passed
+    indexes = evaluations["declared_indexes_exist"]
+    assert not indexes.passed and indexes.severity == dg.AssetCheckSeverity.WARN
     assert evaluations["tables_have_declared_columns"].passed
     least = evaluations["api_roles_least_privilege"]
     assert not least.passed

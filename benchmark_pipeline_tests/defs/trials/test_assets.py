@@ -1,3 +1,5 @@
+import socket
+
 import dagster as dg
 import pytest
 
@@ -6,13 +8,16 @@ from benchmark_pipeline.defs.trials.assets import (
     benchmark_trials,
     raw_benchmark_trials,
 )
+from benchmark_pipeline.resources import ClinicalTrialsResource
 from benchmark_pipeline_tests.fakes import Faults, fake_resource, study
 from benchmark_pipeline_tests.support.ctgov import spec_checked_fake as fake_api
+from benchmark_pipeline_tests.support.metadata import rows_by, table_rows
 from benchmark_pipeline_tests.support.trials_runs import (
     CHECKS,
     evaluations,
     failure_text,
     materialize,
+    observations,
     rows,
     snapshot,
 )
@@ -48,12 +53,13 @@ def test_first_run_loads_every_trial_with_metadata(postgres, instance):
     }
     raw_meta = result.asset_materializations_for_node("raw_benchmark_trials")[0].metadata
     assert raw_meta["dagster/row_count"].value == 4
-    assert raw_meta["total_count_per_search"].value["ketamine"] == 2  # esketamine trial too
-    assert raw_meta["trials_per_modality"].value["mdma"] == 1
+    by_modality = rows_by(raw_meta["trials_by_modality"], "modality")
+    assert by_modality["ketamine"]["registry total"] == 2  # the esketamine trial too
+    assert by_modality["mdma"]["trials naming it"] == 1
     assert raw_meta["api_data_timestamp"].value == "2026-09-04T09:00:06"
     assert raw_meta["requests_made"].value == fake.request_count()
-    assert raw_meta["trials_by_indication"].value == {"depression": 4}
-    assert "| psilocybin | 2 | 2 |" in raw_meta["modality_by_indication"].value
+    assert by_modality["all"]["depression"] == by_modality["all"]["as primary"] == 4
+    assert by_modality["psilocybin"]["as primary"] == by_modality["psilocybin"]["depression"] == 2
     table_meta = result.asset_materializations_for_node("benchmark_trials")[0].metadata
     assert table_meta["inserted"].value == 4 and table_meta["dagster/row_count"].value == 4
     assert table_meta["dagster/table_name"].value == "public.benchmark_trials"
@@ -119,7 +125,7 @@ def test_persistent_api_failure_fails_clearly_and_leaves_the_table_unchanged(pos
         raise_on_error=False,
     )
     assert not result.success
-    assert "GET /studies" in failure_text(result)
+    assert "GET https://clinicaltrials.gov/api/v2/studies" in failure_text(result)
     assert "failed after 3 attempts: HTTP 503" in failure_text(result)
     assert snapshot(postgres) == before
 
@@ -151,6 +157,52 @@ def test_sharp_drop_blocks_the_load(postgres, instance):
     assert drop.description == "7 trials, 30% fewer than the last run's 10 (at most 20% allowed)"
     assert not result.asset_materializations_for_node("benchmark_trials")
     assert len(rows(postgres)) == 10 and all(r[2] is None for r in rows(postgres).values())
+    # The run's failure, the table's latest event and its checks that did not run say why.
+    why = f"raw_benchmark_trials's blocking check no_sharp_drop failed: {drop.description}"
+    assert failure_text(result) == (
+        f"dagster._core.definitions.events.Failure: {why}. Not materialized: benchmark_trials "
+        "(public.benchmark_trials was left as it was: 10 rows at its last load).\n"
+    )
+    (observation,) = observations(result, "benchmark_trials")
+    assert observation.description.endswith(
+        f"{why}. public.benchmark_trials was left as it was: 10 rows at its last load."
+    )
+    for name in ("complete_and_unique", "rejected_lookups"):
+        skipped = evaluations(result)[name]
+        assert (skipped.passed, skipped.severity) == (False, dg.AssetCheckSeverity.WARN)
+        assert skipped.description == f"Not run: {why}."
+
+
+def test_an_unreachable_registry_ends_at_once_naming_its_url_and_what_to_check(postgres, instance):
+    with socket.socket() as probe:  # a port nothing listens on: the connection is refused
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}/api/v2"
+    result = dg.materialize(
+        [benchmark_schema, raw_benchmark_trials, benchmark_trials, *CHECKS],
+        resources={"postgres": postgres, "ctgov": ClinicalTrialsResource(base_url=url)},
+        instance=instance,
+        raise_on_error=False,
+    )
+    assert not result.success
+    text = failure_text(result)
+    assert f"ClinicalTrials.gov at {url} could not be reached: ConnectError: " in text
+    assert f"(GET {url}/version; not retried" in text
+    assert "Check the network, or CTGOV_API_URL if the registry should be elsewhere" in text
+    assert not [e for e in result.all_events if "attempt 1 of" in (e.message or "")]
+    for asset in ("raw_benchmark_trials", "benchmark_trials"):
+        (observation,) = observations(result, asset)
+        assert (
+            f"raw_benchmark_trials failed: ClinicalTrials.gov at {url}" in observation.description
+        )
+    skipped = evaluations(result)
+    assert set(skipped) == {c.check_key.name for c in CHECKS} | {
+        "complete_and_unique",
+        "rejected_lookups",
+    }
+    for name, evaluation in skipped.items():
+        assert evaluation.severity == dg.AssetCheckSeverity.WARN, name
+        assert evaluation.description.startswith("Not run: raw_benchmark_trials failed: "), name
+    assert rows(postgres) == {}
 
 
 def test_indications_and_search_labels_are_reported_for_review(postgres, instance):
@@ -182,11 +234,13 @@ def test_indications_and_search_labels_are_reported_for_review(postgres, instanc
         "2 of 4 trials (50%) are outside psychiatric indications: "
         "acute_or_perioperative_pain 1, anaesthesia_or_sedation 1; more than the 40% allowed"
     )
-    assert share.metadata["by_modality"].value == {"ketamine": 2}
+    assert share.metadata["by_modality"].value == "ketamine 2"
     labelled = found["search_labelled_trials"]
     assert not labelled.passed and labelled.severity == dg.AssetCheckSeverity.WARN
-    assert labelled.metadata["nct_ids"].value == ["NCT00000013"]
-    assert "| NCT00000013 | ketamine | ketamine | Compound 7 |" in labelled.metadata["trials"].value
+    assert labelled.metadata["nct_ids"].value == "NCT00000013"
+    (listed,) = table_rows(labelled.metadata["trials"])
+    assert listed["nct_id"] == "NCT00000013" and listed["interventions"] == "Compound 7"
+    assert listed["modality"] == listed["found_by"] == "ketamine"
     with postgres.connect() as conn:
         stored = dict(
             conn.execute(

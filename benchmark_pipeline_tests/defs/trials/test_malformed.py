@@ -7,6 +7,7 @@ import pytest
 from benchmark_pipeline.definitions import defs
 from benchmark_pipeline_tests.fakes import FakeCtgov, Faults, fake_resource, registry, study
 from benchmark_pipeline_tests.support.ctgov import spec_checked_fake as fake_api
+from benchmark_pipeline_tests.support.metadata import rows_by
 from benchmark_pipeline_tests.support.trials_runs import (
     evaluations,
     failure_text,
@@ -49,7 +50,7 @@ def test_one_wrong_typed_record_is_left_out_and_the_rest_load(postgres, instance
     assert "NCT00000002: protocolSection.designModule.phases" in check.description
     meta = result.asset_materializations_for_node("raw_benchmark_trials")[0].metadata
     assert meta["records_rejected"].value == 2
-    assert "NCT00000003" in meta["rejected"].value
+    assert "NCT00000003" in rows_by(meta["rejected"], "nct_id")
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,6 @@
 import json
+import socket
+import time
 from datetime import UTC, datetime
 
 import httpx
@@ -6,6 +8,8 @@ import pytest
 
 from benchmark_pipeline.lib.trials.client import (
     CtgovError,
+    CtgovSession,
+    RegistryUnreachable,
     retry_after_seconds,
 )
 from benchmark_pipeline.lib.trials.paging import (
@@ -18,6 +22,7 @@ from benchmark_pipeline_tests.fakes import (
     TIMEOUT,
     Faults,
     Reply,
+    mock_transport,
     study,
 )
 from benchmark_pipeline_tests.support.ctgov import (
@@ -124,3 +129,78 @@ def test_a_body_dripped_slowly_is_cut_off_by_the_deadline():
         fetch_studies(session, search_params(["psilocybin"], STATUSES))
     assert 30 < clock.now <= 32  # the read stopped at the deadline, not at the body's end
     assert fake.request_count() == 1
+
+
+def test_each_retry_is_told_in_one_line_with_attempt_url_reason_and_wait():
+    fake = spec_checked_fake(psilocybin_trials(1))
+    fake.queue(503, Reply.text(429, "slow down", {"Retry-After": "7"}))
+    clock = FakeClock()
+    session = clocked_session(fake, clock, backoff_base_seconds=2.0, max_attempts=6)
+    told: list[str] = []
+    session.on_retry = told.append
+    read_version(session)
+    assert told == [
+        "attempt 1 of 6 failed: GET https://clinicaltrials.gov/api/v2/version: HTTP 503; "
+        "retrying in 2.0s",
+        "attempt 2 of 6 failed: GET https://clinicaltrials.gov/api/v2/version: HTTP 429; "
+        "retrying in 7.0s",
+    ]
+    assert clock.sleeps == [2.0, 7.0]
+
+
+def _unresolvable(request: httpx.Request) -> httpx.Response:
+    raise httpx.ConnectError("[Errno -2] Name or service not known", request=request)
+
+
+def test_a_name_that_does_not_resolve_ends_the_first_request_at_once():
+    clock = FakeClock()
+    session = CtgovSession(
+        client=httpx.Client(
+            base_url="https://registry.invalid/api/v2", transport=httpx.MockTransport(_unresolvable)
+        ),
+        sleep=clock.sleep,
+        clock=clock,
+    )
+    with pytest.raises(RegistryUnreachable) as raised:
+        read_version(session)
+    assert str(raised.value) == (
+        "https://registry.invalid/api/v2 could not be reached: ConnectError: [Errno -2] Name or "
+        "service not known (GET https://registry.invalid/api/v2/version; not retried: nothing has "
+        "answered from this address yet)"
+    )
+    assert session.requests_made == 1 and clock.sleeps == []
+
+
+def test_a_refused_connection_on_a_real_socket_ends_at_once():
+    with socket.socket() as probe:  # a port nothing listens on: the connection is refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    resource = ClinicalTrialsResource(base_url=f"http://127.0.0.1:{port}/api/v2")
+    started = time.monotonic()
+    with resource.session() as session, pytest.raises(RegistryUnreachable, match="refused"):
+        read_version(session)
+    assert session.requests_made == 1
+    assert time.monotonic() - started < 5
+
+
+def test_a_connection_lost_after_the_registry_answered_is_retried():
+    fake = spec_checked_fake(psilocybin_trials(1))
+    answers = iter(["connect", "answer"])
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        if next(answers, "answer") == "connect" and request.url.path.endswith("/studies"):
+            raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+        return mock_transport(fake).handle_request(request)
+
+    clock = FakeClock()
+    session = CtgovSession(
+        client=httpx.Client(
+            base_url="https://clinicaltrials.gov/api/v2", transport=httpx.MockTransport(flaky)
+        ),
+        sleep=clock.sleep,
+        clock=clock,
+        rng=lambda: 0.5,
+    )
+    read_version(session)  # answered: the registry is reachable
+    studies, _ = fetch_studies(session, search_params(["psilocybin"], STATUSES))
+    assert len(studies) == 1 and len(clock.sleeps) >= 1

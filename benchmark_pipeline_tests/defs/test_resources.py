@@ -1,0 +1,31 @@
+"""The resource bindings read from the environment."""
+
+import dagster as dg
+import pytest
+
+from benchmark_pipeline.defs.resources import ctgov_resource
+
+
+@pytest.mark.parametrize(
+    ("url", "pacing"),
+    [
+        ("http://127.0.0.1:8765/api/v2", 0.0),  # the fake of `make materialize`: not paced
+        ("http://localhost:8765/api/v2", 0.0),
+        ("http://[::1]:8765/api/v2", 0.0),
+        ("https://clinicaltrials.gov/api/v2", 1.0),  # the real registry asks for Crawl-delay: 1
+        ("http://127.0.0.1.example.org/api/v2", 1.0),
+    ],
+)
+def test_a_registry_on_this_machine_is_not_paced(monkeypatch, url, pacing):
+    monkeypatch.setenv("CTGOV_API_URL", url)
+    resource = ctgov_resource()
+    assert resource.min_interval_seconds == pacing
+    # Bound as an EnvVar: the UI shows the variable's name, a run reads its value.
+    assert isinstance(resource.base_url, dg.EnvVar) and resource.base_url.get_value() == url
+
+
+def test_without_ctgov_api_url_the_real_registry_is_paced(monkeypatch):
+    monkeypatch.delenv("CTGOV_API_URL", raising=False)
+    resource = ctgov_resource()
+    assert resource.base_url == "https://clinicaltrials.gov/api/v2"
+    assert resource.min_interval_seconds == 1.0
