@@ -56,7 +56,7 @@ def _table(read: InstrumentFile) -> dg.MetadataValue:
 @dg.asset(
     deps=[benchmark_schema],
     group_name=COHORTS_GROUP,
-    kinds={"python", "postgres", "csv"},
+    kinds={"python", "csv", "postgres", "supabase"},
     owners=OWNERS,
     metadata={
         "dagster/column_schema": instruments_table_schema(),
