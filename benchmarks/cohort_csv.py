@@ -21,12 +21,12 @@ import psycopg
 from benchmark_pipeline.constants import DATA_DIR
 from benchmark_pipeline.defs.cohorts import checks as cohort_checks
 from benchmark_pipeline.defs.cohorts.assets import benchmark_cohorts, validated_benchmark_cohorts
-from benchmark_pipeline.defs.metapsy.assets import metapsy_pooled_effects
 from benchmark_pipeline.lib.cohorts.contract import COLUMNS
 from benchmark_pipeline.lib.cohorts.csv_file import read_cohort_csv
 from benchmark_pipeline.lib.cohorts.load import load_cohorts
 from benchmark_pipeline.lib.cohorts.validation import CohortValidation, validate_cohorts
 from benchmark_pipeline.resources import DoiRegistryResource, PostgresResource
+from benchmark_pipeline_tests.support.metapsy import pooled_from_pinned_snapshots
 from benchmarks import common
 
 MB = 1_000_000
@@ -74,7 +74,7 @@ def _load(dsn: str, validation: CohortValidation) -> int:
 
 def _dagster(dsn: str, path: Path) -> None:
     result = dg.materialize(
-        [metapsy_pooled_effects, validated_benchmark_cohorts, benchmark_cohorts, *CHECKS],
+        [pooled_from_pinned_snapshots, validated_benchmark_cohorts, benchmark_cohorts, *CHECKS],
         resources={
             "postgres": PostgresResource(database_url=dsn),
             "doi_registry": DoiRegistryResource(),

@@ -9,7 +9,7 @@ import dagster as dg
 import psycopg
 from pydantic import Field
 
-from benchmark_pipeline.lib.postgres.mirror import MassRemovalError
+from benchmark_pipeline.lib.postgres.mirror import MassRemovalError, MirrorLoad
 from benchmark_pipeline.resources import DatabaseConnectionError, PostgresResource
 
 
@@ -60,3 +60,25 @@ def load_failures(
             ),
             metadata={"table": table, "database": postgres.describe()},
         ) from None
+
+
+def load_summary(
+    context: dg.AssetExecutionContext, table: str, postgres: PostgresResource, load: MirrorLoad
+) -> dict[str, object]:
+    """Log what a mirror load did in one line and return the metadata every table asset shows
+    of it (counts, dry run, row count, table, database)."""
+    verb = "would have (dry run, rolled back)" if load.dry_run else "have"
+    context.log.info(
+        f"{table} on {postgres.describe()}: {verb} inserted {load.inserted}, updated "
+        f"{load.updated}, left {load.unchanged} unchanged, removed {load.removed}"
+    )
+    return {
+        "dry_run": load.dry_run,
+        "inserted": load.inserted,
+        "updated": load.updated,
+        "unchanged": load.unchanged,
+        "removed": load.removed,
+        "database": postgres.describe(),
+        "dagster/row_count": load.row_count,
+        "dagster/table_name": table,
+    }

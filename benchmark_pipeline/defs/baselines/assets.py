@@ -3,7 +3,7 @@
 import dagster as dg
 
 from benchmark_pipeline.constants import BASELINES_GROUP, OWNERS
-from benchmark_pipeline.defs.loads import MirrorLoadConfig, load_failures
+from benchmark_pipeline.defs.loads import MirrorLoadConfig, load_failures, load_summary
 from benchmark_pipeline.defs.metadata import check_result, entries, inline_table
 from benchmark_pipeline.defs.schema.assets import benchmark_schema
 from benchmark_pipeline.defs.stops import explains_stops
@@ -155,30 +155,19 @@ def population_baselines(
             dry_run=config.dry_run,
             allow_mass_removal=config.allow_mass_removal,
         )
-    verb = "would have (dry run, rolled back)" if config.dry_run else "have"
-    context.log.info(
-        f"{TABLE} on {postgres.describe()}: {verb} inserted {load.inserted}, updated "
-        f"{load.updated}, left {load.unchanged} unchanged, removed {load.removed}"
-    )
     return dg.MaterializeResult(
         value=LoadedBaselines(aggregate=result, load=load, table_rows=load.row_count),
         metadata=entries(
             loaded=True,
-            dry_run=config.dry_run,
             years=", ".join(map(str, result.years)),
             discharges_per_year=inline_table(
                 ["year", "discharges"], sorted(result.rows_per_year.items())
             ),
             groups_per_year=f"{groups_per_year()} (5 regions x 11 substance groups x 15 "
             "demographic groups)",
-            inserted=load.inserted,
-            updated=load.updated,
-            unchanged=load.unchanged,
-            removed=load.removed,
             national_by_substance=national_preview(result),
             not_in_any_row=remainders_table(result),
-            database=postgres.describe(),
-            **{"dagster/row_count": load.row_count, "dagster/table_name": TABLE},
+            **load_summary(context, TABLE, postgres, load),
         ),
         check_results=[
             check_result(

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from benchmark_pipeline.constants import COHORTS_GROUP, OWNERS
-from benchmark_pipeline.defs.loads import MirrorLoadConfig, load_failures
+from benchmark_pipeline.defs.loads import MirrorLoadConfig, load_failures, load_summary
 from benchmark_pipeline.defs.metadata import check_result, entries
 from benchmark_pipeline.defs.metapsy.assets import MetapsyPooledEffects
 from benchmark_pipeline.defs.schema.assets import benchmark_schema
@@ -138,22 +138,8 @@ def benchmark_cohorts(
         load = load_cohorts(
             conn, frame, dry_run=config.dry_run, allow_mass_removal=config.allow_mass_removal
         )
-    verb = "would have" if config.dry_run else "have"
-    context.log.info(
-        f"{verb} inserted {load.inserted}, updated {load.updated}, "
-        f"left {load.unchanged} unchanged, removed {load.removed} on {postgres.describe()}"
-    )
     return dg.MaterializeResult(
-        metadata={
-            "dry_run": config.dry_run,
-            "inserted": load.inserted,
-            "updated": load.updated,
-            "unchanged": load.unchanged,
-            "removed": load.removed,
-            "dagster/row_count": load.row_count,
-            "dagster/table_name": TABLE,
-            "database": postgres.describe(),
-        },
+        metadata=load_summary(context, TABLE, postgres, load),
         check_results=[
             check_result(
                 load.problems,

@@ -4,7 +4,7 @@ mirrored into public.benchmark_instruments, with its mirror and rejected-rows ch
 import dagster as dg
 
 from benchmark_pipeline.constants import COHORTS_GROUP, OWNERS
-from benchmark_pipeline.defs.loads import MirrorLoadConfig, load_failures
+from benchmark_pipeline.defs.loads import MirrorLoadConfig, load_failures, load_summary
 from benchmark_pipeline.defs.metadata import check_result, markdown_table
 from benchmark_pipeline.defs.schema.assets import benchmark_schema
 from benchmark_pipeline.defs.stops import explains_stops
@@ -115,17 +115,10 @@ def benchmark_instruments(
     return dg.MaterializeResult(
         metadata={
             "csv_path": str(read.path),
-            "dry_run": config.dry_run,
-            "inserted": load.inserted,
-            "updated": load.updated,
-            "unchanged": load.unchanged,
-            "removed": load.removed,
             "rows_rejected": len(read.rejections),
             "instruments": _table(read),
-            "dagster/row_count": load.row_count,
-            "dagster/table_name": TABLE,
+            **load_summary(context, TABLE, postgres, load),
             "dagster/column_schema": instruments_table_schema(),
-            "database": postgres.describe(),
         },
         check_results=[
             check_result(load.problems, check_name=MIRROR_CHECK, valid_rows=len(read.instruments)),

@@ -7,7 +7,7 @@ import dagster as dg
 import pandas as pd
 
 from benchmark_pipeline.constants import METAPSY_GROUP, OWNERS
-from benchmark_pipeline.defs.loads import load_failures
+from benchmark_pipeline.defs.loads import load_failures, load_summary
 from benchmark_pipeline.defs.metadata import check_result, entries
 from benchmark_pipeline.defs.schema.assets import benchmark_schema
 from benchmark_pipeline.defs.stops import explains_stops
@@ -101,11 +101,6 @@ def metapsy_effect_sizes(
         load = load_study_outcomes(
             conn, frame, dry_run=config.dry_run, allow_mass_removal=config.allow_mass_removal
         )
-    verb = "would have (dry run, rolled back)" if config.dry_run else "have"
-    context.log.info(
-        f"{TABLE} on {postgres.describe()}: {verb} inserted {load.inserted}, updated "
-        f"{load.updated}, left {load.unchanged} unchanged, removed {load.removed}"
-    )
     return dg.MaterializeResult(
         value=MetapsyEffectSizes(datasets=datasets, load=load),
         metadata=entries(
@@ -115,17 +110,8 @@ def metapsy_effect_sizes(
             rows_rejected=sum(len(d.rejections) for d in datasets),
             rejected=rejections_table(datasets),
             rows_by_dataset_and_instrument=rows_by_instrument_table(frame),
-            dry_run=config.dry_run,
-            inserted=load.inserted,
-            updated=load.updated,
-            unchanged=load.unchanged,
-            removed=load.removed,
-            database=postgres.describe(),
-            **{
-                "dagster/row_count": load.row_count,
-                "dagster/table_name": TABLE,
-                "dagster/column_schema": outcomes_table_schema(),
-            },
+            **load_summary(context, TABLE, postgres, load),
+            **{"dagster/column_schema": outcomes_table_schema()},
         ),
         check_results=[
             check_result(

@@ -18,10 +18,9 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
-from pymare import meta_regression
-from scipy import stats
 
-Z_975 = float(stats.norm.ppf(0.975))
+# PyMARE and scipy.stats are imported where the fit runs: together they cost about 150 MB of a
+# process's memory (PyMARE brings sympy), which every run that fits nothing should not pay.
 
 
 class PoolingError(ValueError):
@@ -87,6 +86,10 @@ def fit_random_effects(rows: pd.DataFrame) -> PooledFit:
     k = len(rows)
     if k < 2:
         raise PoolingError(f"{k} effect size(s) to pool; a random-effects model needs at least 2")
+    from pymare import meta_regression
+    from scipy import stats
+
+    z_975 = float(stats.norm.ppf(0.975))
     y = rows["hedges_g"].to_numpy(dtype=float)
     se = rows["hedges_g_se"].to_numpy(dtype=float)
     with warnings.catch_warnings():
@@ -107,8 +110,8 @@ def fit_random_effects(rows: pd.DataFrame) -> PooledFit:
             study=str(r.study),
             hedges_g=float(yi),
             se=float(si),
-            ci_lower=float(yi - Z_975 * si),
-            ci_upper=float(yi + Z_975 * si),
+            ci_lower=float(yi - z_975 * si),
+            ci_upper=float(yi + z_975 * si),
             weight_pct=float(100 * wi / weights.sum()),
             n=int(ni),
         )

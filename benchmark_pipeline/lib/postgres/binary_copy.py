@@ -18,7 +18,6 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 from psycopg.adapt import Dumper
-from psycopg.copy import QueuedLibpqWriter
 from psycopg.pq import Format
 
 # PostgreSQL type OIDs (pg_type.oid; fixed for the built-in types).
@@ -26,6 +25,7 @@ BOOL, INT8, INT2, INT4, TEXT, VARCHAR, NUMERIC = 16, 20, 21, 23, 25, 1043, 1700
 DATE, TIMESTAMP, TIMESTAMPTZ, TEXT_ARRAY, JSONB = 1082, 1114, 1184, 1009, 3802
 
 _INT_BITS = {INT2: 16, INT4: 32, INT8: 64}
+CHUNK_ROWS = 5_000
 _NAMES = {
     BOOL: "boolean",
     INT8: "bigint",
@@ -117,14 +117,17 @@ def _all_fit(oid: int, values: list[object]) -> bool:
     return True
 
 
-def column_values(column: str, oid: int, values: list[object]) -> list[object]:
+def column_values(column: str, oid: int, values: list[object], first_row: int = 0) -> list[object]:
     """``values`` checked against the column type ``oid``; numerics become exact Decimals.
 
-    ``None`` is NULL. Raises ``StagingValueError`` naming the column, the row and the value.
+    ``None`` is NULL. Raises ``StagingValueError`` naming the column, the row (counted from
+    ``first_row``) and the value.
     """
     if not _all_fit(oid, values):
         fits = _FITS[oid]
-        row, value = next((i, v) for i, v in enumerate(values) if v is not None and not fits(v))
+        row, value = next(
+            (first_row + i, v) for i, v in enumerate(values) if v is not None and not fits(v)
+        )
         raise StagingValueError(
             f"column {column!r}, row {row}: {value!r} ({type(value).__name__}) "
             f"is not a valid {_NAMES[oid]} value"
@@ -147,26 +150,41 @@ class TextArrayBinaryDumper(Dumper):
 
     psycopg's own list dumper works out dimensions and element types for every list; this one
     writes PostgreSQL's one-dimensional array format directly, several times faster (most
-    lists hold one element: a modality, a condition, a country).
+    lists hold one element: a modality, a condition, a country). Rows often share one list
+    object (the same conditions, the same countries): each is encoded once per COPY, while the
+    frame holding it keeps its identity.
     """
 
     format = Format.BINARY
     oid = TEXT_ARRAY
 
+    def __init__(self, cls: type, context: object = None) -> None:
+        super().__init__(cls, context)
+        self._encoded: dict[int, tuple[list, bytes]] = {}
+
     def dump(self, obj: list) -> bytes:
-        if len(obj) == 1 and obj[0] is not None:
-            data = obj[0].encode()
-            return _ONE_TEXT_HEADER + _LENGTH(len(data)) + data
-        if not obj:
-            return _EMPTY_TEXT_ARRAY
-        parts = [_ARRAY_HEADER.pack(1, None in obj, TEXT, len(obj), 1)]
-        for item in obj:
-            if item is None:
-                parts.append(_NULL_ELEMENT)
-            else:
-                data = item.encode()
-                parts += (_LENGTH(len(data)), data)
-        return b"".join(parts)
+        known = self._encoded.get(id(obj))
+        if known is not None and known[0] is obj:
+            return known[1]
+        data = _text_array(obj)
+        self._encoded[id(obj)] = (obj, data)
+        return data
+
+
+def _text_array(obj: list) -> bytes:
+    if len(obj) == 1 and obj[0] is not None:
+        data = obj[0].encode()
+        return _ONE_TEXT_HEADER + _LENGTH(len(data)) + data
+    if not obj:
+        return _EMPTY_TEXT_ARRAY
+    parts = [_ARRAY_HEADER.pack(1, None in obj, TEXT, len(obj), 1)]
+    for item in obj:
+        if item is None:
+            parts.append(_NULL_ELEMENT)
+        else:
+            data = item.encode()
+            parts += (_LENGTH(len(data)), data)
+    return b"".join(parts)
 
 
 class _JsonText(str):
@@ -223,40 +241,41 @@ def copy_frame(
     target: sql.Identifier,
     frame: pd.DataFrame,
     columns: Sequence[str],
-    *,
-    while_server_writes: Callable[[], object] | None = None,
 ) -> int:
     """COPY ``frame[columns]`` into the table ``target``; return the number of rows written.
 
     Values are typed by ``target``'s own columns: binary COPY when every column type has a
-    strict check above (``StagingValueError`` before anything is sent otherwise), else text COPY,
-    where the server parses and refuses. Columns not named take their defaults.
-    ``while_server_writes`` runs once every row is encoded, while the server is still inserting
-    and indexing them: client work there costs no wall time.
+    strict check above (``StagingValueError`` naming column, row and value, before the rows of
+    its chunk are sent; the caller's transaction then keeps nothing), else text COPY, where the
+    server parses and refuses. Columns not named take their defaults. Rows are encoded
+    ``CHUNK_ROWS`` at a time, so only one chunk's values are held beside the frame.
     """
     cols = sql.SQL(", ").join(map(sql.Identifier, columns))
     described = conn.execute(sql.SQL("SELECT {} FROM {} LIMIT 0").format(cols, target))
     oids = [c.type_code for c in described.description]
     selected = frame[list(columns)]
-    # Column by column: Series.tolist() is far cheaper than itertuples() over extension arrays.
-    values = [_column_cells(selected.iloc[:, i].tolist()) for i in range(selected.shape[1])]
     binary = supports(oids)
     cursor = conn.cursor()
-    # A worker thread sends while this one encodes: the server inserts and indexes the first
-    # rows while Python is still encoding the last ones.
-    writer = QueuedLibpqWriter(cursor)
     if binary:
-        values = [column_values(c, o, v) for c, o, v in zip(columns, oids, values, strict=True)]
         statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(target, cols)
         cursor.adapters.register_dumper(list, TextArrayBinaryDumper)
         cursor.adapters.register_dumper(_JsonText, JsonTextBinaryDumper)
     else:
         statement = sql.SQL("COPY {} ({}) FROM STDIN").format(target, cols)
-    with cursor.copy(statement, writer=writer) as copy:
+    # Sent as encoded: the server inserts and indexes the first rows while the next are encoded
+    # (a sending thread would fight this one for the interpreter and slow both).
+    with cursor.copy(statement) as copy:
         if binary:
             copy.set_types(oids)
-        for row in zip(*values, strict=True):
-            copy.write_row(row)
-        if while_server_writes is not None:
-            while_server_writes()
+        for start in range(0, len(selected), CHUNK_ROWS):
+            chunk = selected.iloc[start : start + CHUNK_ROWS]
+            # By column: Series.tolist() is far cheaper than itertuples() over extension arrays.
+            values = [_column_cells(chunk.iloc[:, i].tolist()) for i in range(chunk.shape[1])]
+            if binary:
+                values = [
+                    column_values(c, o, v, start)
+                    for c, o, v in zip(columns, oids, values, strict=True)
+                ]
+            for row in zip(*values, strict=True):
+                copy.write_row(row)
     return len(selected)

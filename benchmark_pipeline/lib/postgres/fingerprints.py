@@ -26,15 +26,17 @@ FINGERPRINTS_TABLE = "benchmark_pipeline.load_fingerprints"
 LOADING_SETTING = "benchmark_pipeline.loading"
 _MIX = np.uint64(0x100000001B3)  # FNV-1 prime: each column's hash stirred into the row's
 _NONE = type(None)
-_NULL_LIST = np.uint64(0x9E3779B97F4A7C15)  # a NULL list, apart from every list's hash
+CHUNK_ROWS = 10_000
+# NULL's hash in every column, whatever the column holds otherwise: a value's hash never
+# depends on the other values of its chunk.
+_NULL = np.uint64(0x9E3779B97F4A7C15)
 
 
 def _list_hash(values: list[list | None]) -> np.ndarray:
     """Lists of text, vectorized: every element hashed at once, then each list's element hashes
     summed with a weight per position, and its length stirred in ([] and [""] and ["a", "b"] and
     ["b", "a"] all differ)."""
-    lengths = np.fromiter((-1 if v is None else len(v) for v in values), np.int64, len(values))
-    sizes = np.maximum(lengths, 0)
+    sizes = np.fromiter((0 if v is None else len(v) for v in values), np.int64, len(values))
     flat = [item for v in values if v for item in v]
     elements = hash_array(np.array(flat, dtype=object), categorize=False)
     starts = np.cumsum(sizes) - sizes
@@ -44,30 +46,39 @@ def _list_hash(values: list[list | None]) -> np.ndarray:
     filled = sizes > 0
     if filled.any():
         summed[filled] = np.add.reduceat(weighted, starts[filled])
-    hashed = (summed ^ sizes.astype(np.uint64)) * _MIX
-    return np.where(lengths < 0, _NULL_LIST, hashed)
+    return (summed ^ sizes.astype(np.uint64)) * _MIX
+
+
+def _ints(values: list[object]) -> np.ndarray | None:
+    try:
+        return np.array([0 if v is None else v for v in values], dtype=np.int64)
+    except OverflowError:  # beyond int64: hashed through their text instead
+        return None
 
 
 def _column_hash(values: list[object]) -> np.ndarray:
     """One uint64 per value; NULL, and each type's values, hash apart."""
-    kinds = set(map(type, values)) - {_NONE}
+    types = set(map(type, values))
+    kinds = types - {_NONE}
+    if not kinds:
+        return np.full(len(values), _NULL, dtype=np.uint64)
     if kinds <= {str}:
-        text = np.array(values, dtype=object)
+        hashed = hash_array(np.array(values, dtype=object))
     elif kinds <= {list}:
-        return _list_hash(values)
+        hashed = _list_hash(values)
     elif kinds <= {bool}:
-        return hash_array(np.array([2 if v is None else int(v) for v in values], dtype=np.int64))
-    elif kinds <= {int}:
-        # Through text: an int64 cannot hold every Python int, and NULL must differ from 0.
-        text = np.array([None if v is None else str(v) for v in values], dtype=object)
+        hashed = hash_array(np.array([v is True for v in values], dtype=np.int64))
+    elif kinds <= {int} and (ints := _ints(values)) is not None:
+        hashed = hash_array(ints)
     elif kinds <= {dt.date}:
-        ordinal = [-1 if v is None else v.toordinal() for v in values]
-        return hash_array(np.array(ordinal, dtype=np.int64))
+        ordinal = [0 if v is None else v.toordinal() for v in values]
+        hashed = hash_array(np.array(ordinal, dtype=np.int64))
     else:  # datetimes, numbers, mixed: their exact text (Decimal and float keep their digits)
-        text = np.array(
-            [None if v is None else f"{type(v).__name__}:{v!r}" for v in values], dtype=object
-        )
-    return hash_array(text, categorize=False)
+        text = [None if v is None else f"{type(v).__name__}:{v!r}" for v in values]
+        hashed = hash_array(np.array(text, dtype=object))
+    if _NONE not in types:
+        return hashed
+    return np.where(np.fromiter((v is None for v in values), bool, len(values)), _NULL, hashed)
 
 
 def _python_values(series: pd.Series) -> list[object]:
@@ -82,11 +93,15 @@ def _python_values(series: pd.Series) -> list[object]:
 
 
 def row_fingerprints(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
-    """A uint64 fingerprint of each row of ``frame[columns]``, in order."""
+    """A uint64 fingerprint of each row of ``frame[columns]``, in order (computed
+    ``CHUNK_ROWS`` rows at a time, so its working memory stays small beside the frame)."""
     fingerprint = np.zeros(len(frame), dtype=np.uint64)
-    for position, column in enumerate(columns):
-        hashed = _column_hash(_python_values(frame[column]))
-        fingerprint = (fingerprint ^ hashed) * _MIX + np.uint64(position + 1)
+    for start in range(0, len(frame), CHUNK_ROWS):
+        chunk = frame.iloc[start : start + CHUNK_ROWS]
+        part = fingerprint[start : start + CHUNK_ROWS]
+        for position, column in enumerate(columns):
+            hashed = _column_hash(_python_values(chunk[column]))
+            part[:] = (part ^ hashed) * _MIX + np.uint64(position + 1)
     return fingerprint
 
 

@@ -17,6 +17,7 @@ nor rewrites a row whose content is unchanged, so an unchanged re-run writes nex
 """
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pandas as pd
@@ -104,17 +105,16 @@ def copy_into_empty(
     instead of twice. Call it only with ``table`` locked (``lock_for_load``) and empty. With
     ``key``, the rows' fingerprints are computed while the server writes and then recorded.
     """
-    computed: list = []
-
-    def fingerprint() -> None:
-        computed.append(fingerprints.row_fingerprints(frame, columns))
-
-    copied = binary_copy.copy_frame(
-        conn, _table(table), frame, columns, while_server_writes=fingerprint if key else None
-    )
-    if key:
-        keys = fingerprints.row_keys(frame, key)
-        fingerprints.record(conn, table, columns, keys, computed[0])
+    if not key:
+        copied = binary_copy.copy_frame(conn, _table(table), frame, columns)
+        return UpsertCounts(staged=copied, inserted=copied, updated=0, compared=copied)
+    # The fingerprints are computed beside the COPY, in a thread: the COPY mostly waits on the
+    # server, and pandas' hashing lets go of the interpreter, so they cost no wall time.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        computing = pool.submit(fingerprints.row_fingerprints, frame, columns)
+        copied = binary_copy.copy_frame(conn, _table(table), frame, columns)
+        current = computing.result()
+    fingerprints.record(conn, table, columns, fingerprints.row_keys(frame, key), current)
     return UpsertCounts(staged=copied, inserted=copied, updated=0, compared=copied)
 
 

@@ -7,10 +7,8 @@ import dagster as dg
 
 from benchmark_pipeline.defs.cohorts import checks
 from benchmark_pipeline.defs.cohorts.assets import benchmark_cohorts, validated_benchmark_cohorts
-from benchmark_pipeline.defs.metapsy.assets import MetapsyPooledEffects, _read
-from benchmark_pipeline.defs.metapsy.config import PINNED_SNAPSHOTS
-from benchmark_pipeline.lib.metapsy.pooled import pool_dataset
 from benchmark_pipeline.resources import DoiRegistryResource, PostgresResource
+from benchmark_pipeline_tests.support.metapsy import no_pooled_effects, pooled_from_pinned_snapshots
 
 CORPUS = Path(__file__).resolve().parents[2] / "data"
 CHECKS = [
@@ -20,25 +18,6 @@ CHECKS = [
     checks.reuse_terms_verified,
     checks.doi_matches_citation,
 ]
-
-
-def pinned_pooled_effects() -> MetapsyPooledEffects:
-    """The real pooled fits of the pinned snapshots."""
-    return MetapsyPooledEffects(
-        datasets=tuple(pool_dataset(_read(folder)) for folder in PINNED_SNAPSHOTS)
-    )
-
-
-@dg.asset(name="metapsy_pooled_effects", group_name="metapsy")
-def pooled_from_pinned_snapshots() -> MetapsyPooledEffects:
-    """What metapsy_pooled_effects hands on, without loading the study outcomes table first."""
-    return pinned_pooled_effects()
-
-
-@dg.asset(name="metapsy_pooled_effects", group_name="metapsy")
-def no_pooled_effects() -> MetapsyPooledEffects:
-    """No pooled model: the cohort assets see the CSV's rows alone."""
-    return MetapsyPooledEffects(datasets=())
 
 
 def materialize_cohorts(

@@ -15,6 +15,7 @@ from benchmark_pipeline.lib.cohorts.validation import CohortValidation, validate
 from benchmark_pipeline.lib.metapsy.cohort_rows import cohort_csv_text, pooled_cohort_rows
 from benchmark_pipeline.resources import PostgresResource
 from benchmark_pipeline_tests.support.metadata import rows_by, table_rows
+from benchmark_pipeline_tests.support.metapsy import pinned_pooled_effects
 
 from .runs import (
     CHECKS,
@@ -23,7 +24,6 @@ from .runs import (
     failure,
     materialize_cohorts,
     metadata,
-    pinned_pooled_effects,
 )
 
 SQL_TEXT = "O'Brien cohort'); DROP TABLE public.benchmark_cohorts; --"

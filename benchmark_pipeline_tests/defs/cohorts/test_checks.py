@@ -8,8 +8,8 @@ import httpx
 from benchmark_pipeline.defs.cohorts import checks
 from benchmark_pipeline.defs.cohorts.assets import validated_benchmark_cohorts
 from benchmark_pipeline.resources import DoiRegistryResource
-from benchmark_pipeline_tests.defs.cohorts.runs import no_pooled_effects
 from benchmark_pipeline_tests.support.metadata import table_rows
+from benchmark_pipeline_tests.support.metapsy import no_pooled_effects
 
 CORPUS = Path(__file__).resolve().parents[2] / "data"
 MATCHING = "A made-up trial for tests"

@@ -9,8 +9,8 @@ from benchmark_pipeline.defs.cohorts.instruments import benchmark_instruments
 from benchmark_pipeline.defs.schema.read_api import read_api_answers
 from benchmark_pipeline.lib.schema.read_api import READ_FUNCTIONS
 from benchmark_pipeline.resources import PostgresResource
-from benchmark_pipeline_tests.defs.cohorts.runs import pooled_from_pinned_snapshots
 from benchmark_pipeline_tests.support.benchmark_rows import load_benchmark_rows
+from benchmark_pipeline_tests.support.metapsy import pooled_from_pinned_snapshots
 
 
 @pytest.fixture

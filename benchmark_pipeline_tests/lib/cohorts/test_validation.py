@@ -10,7 +10,7 @@ from benchmark_pipeline.lib.cohorts.contract import COLUMNS
 from benchmark_pipeline.lib.cohorts.csv_file import append_rows, read_cohort_csv
 from benchmark_pipeline.lib.cohorts.validation import unverified_reuse_terms, validate_cohorts
 from benchmark_pipeline.lib.metapsy.cohort_rows import cohort_csv_text, pooled_cohort_rows
-from benchmark_pipeline_tests.defs.cohorts.runs import pinned_pooled_effects
+from benchmark_pipeline_tests.support.metapsy import pinned_pooled_effects
 from benchmark_pipeline_tests.support.reference import reference_path
 
 CORPUS = Path(__file__).resolve().parents[2] / "data"

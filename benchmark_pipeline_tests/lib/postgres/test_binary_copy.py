@@ -66,3 +66,13 @@ def test_jsonb_text_goes_in_binary_and_the_server_refuses_what_is_not_json(conn)
     with pytest.raises(psycopg.errors.InvalidTextRepresentation), conn.transaction():
         cv.copy_frame(conn, sql.Identifier("public", "j"), bad, ["k", "doc"])
     assert conn.execute("SELECT count(*) FROM public.j").fetchone()[0] == 2
+
+
+def test_a_list_shared_by_rows_is_written_in_every_row(conn):
+    conn.execute("CREATE TABLE public.shared (k int, tags text[])")
+    shared = ["depression", "anxiety"]
+    frame = pd.DataFrame({"k": [1, 2, 3], "tags": [shared, shared, ["depression", "anxiety"]]})
+    with conn.transaction():
+        cv.copy_frame(conn, sql.Identifier("public", "shared"), frame, ["k", "tags"])
+    rows = conn.execute("SELECT k, tags FROM public.shared ORDER BY k").fetchall()
+    assert rows == [(k, ["depression", "anxiety"]) for k in (1, 2, 3)]

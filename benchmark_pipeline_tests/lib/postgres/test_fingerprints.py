@@ -158,3 +158,12 @@ def test_an_empty_frame_into_a_watched_table_changes_nothing(watched):
     counts = _load(watched, _frame().iloc[:0])
     assert (counts.staged, counts.compared, counts.inserted) == (0, 0, 0)
     assert watched.execute(f"SELECT count(*) FROM {TABLE}").fetchone() == (50,)
+
+
+def test_fingerprints_do_not_depend_on_the_chunk_size(monkeypatch):
+    frame = pd.DataFrame(
+        {"a": [f"x{i}" for i in range(1_000)], "l": [[str(i % 7)] * (i % 3) for i in range(1_000)]}
+    )
+    whole = fp.row_fingerprints(frame, ["a", "l"])
+    monkeypatch.setattr(fp, "CHUNK_ROWS", 64)
+    assert (fp.row_fingerprints(frame, ["a", "l"]) == whole).all()
