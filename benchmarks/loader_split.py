@@ -1,7 +1,7 @@
 """Where one 100k-row load's time goes, for a first load and for an unchanged re-run.
 
-First load: lock + emptiness check, one checked binary COPY into the table with the rows'
-fingerprints computed beside it, keeping the fingerprints, commit. Re-run: lock + emptiness
+First load: lock + emptiness check, one checked binary COPY into the table, its rows hashed as
+they are sent, keeping the fingerprints, commit. Re-run: lock + emptiness
 check, the rows' fingerprints, the comparison with the last load's, staging and MERGE of the
 rows whose fingerprint changed (none), commit. Prints a table; writes nothing.
 ``.venv/bin/python -m benchmarks.loader_split``
@@ -31,12 +31,12 @@ def _load(conn, frame) -> list[float]:
         empty = staged_upsert.table_is_empty(conn, TRIALS_TABLE)
         marks.append(time.perf_counter())
         if empty:
-            # Fingerprints are computed beside the COPY (copy_into_empty): one column for both.
+            # The rows are hashed as the COPY sends them (copy_into_empty): one column for both.
             staged_upsert.copy_into_empty(conn, TRIALS_TABLE, frame, LOADED_COLUMNS, key=KEY)
             marks += [marks[-1], marks[-1], time.perf_counter(), time.perf_counter()]
         else:
             keys = fingerprints.row_keys(frame, KEY)
-            current = fingerprints.row_fingerprints(frame, LOADED_COLUMNS)
+            current = fingerprints.row_fingerprints(conn, TRIALS_TABLE, frame, LOADED_COLUMNS)
             marks.append(time.perf_counter())
             previous = fingerprints.recorded(conn, TRIALS_TABLE)
             send = fingerprints.changed_rows(previous, LOADED_COLUMNS, keys, current)

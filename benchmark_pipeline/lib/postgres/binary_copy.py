@@ -10,14 +10,19 @@ load writes rows, into a staging table or straight into an empty target.
 import datetime as dt
 import math
 import struct
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from itertools import chain
 
 import pandas as pd
 import psycopg
 from psycopg import sql
-from psycopg.adapt import Dumper
+
+# psycopg's own row formatters (C), the ones Copy.write_row uses; psycopg is pinned to the minor
+# version they were read from (pyproject.toml), and test_binary_copy.py compares their output with
+# Copy.write_row's.
+from psycopg._copy_base import format_row_binary, format_row_text
+from psycopg.adapt import Dumper, Transformer
 from psycopg.pq import Format
 
 # PostgreSQL type OIDs (pg_type.oid; fixed for the built-in types).
@@ -26,6 +31,13 @@ DATE, TIMESTAMP, TIMESTAMPTZ, TEXT_ARRAY, JSONB = 1082, 1114, 1184, 1009, 3802
 
 _INT_BITS = {INT2: 16, INT4: 32, INT8: 64}
 CHUNK_ROWS = 5_000
+# Sent as soon as this much is encoded (psycopg's own COPY buffer size): the server never waits
+# long for its next rows.
+SEND_BYTES = 32 * 1024
+# Binary COPY's file header (signature, flags, header extension length) and trailer, from
+# PostgreSQL's COPY documentation ("Binary Format").
+_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
+_TRAILER = (-1).to_bytes(2, "big", signed=True)
 _NAMES = {
     BOOL: "boolean",
     INT8: "bigint",
@@ -236,46 +248,104 @@ def cell(value: object) -> object:
     return value
 
 
+class RowEncoder:
+    """``frame[columns]`` as COPY data for the table ``target``, typed by its own columns.
+
+    Binary COPY when every column type has a strict check above (each value checked first:
+    ``StagingValueError`` naming column, row and value), else text COPY, where the server
+    parses and refuses. Rows are formatted by psycopg's own row formatter, the one
+    ``Copy.write_row`` uses, one at a time, so the data can be sent as it is encoded and each
+    row's bytes, exactly what the server receives, can be kept (``fingerprints.py`` hashes them).
+    """
+
+    def __init__(
+        self, conn: psycopg.Connection, target: sql.Composable, columns: Sequence[str]
+    ) -> None:
+        cols = sql.SQL(", ").join(map(sql.Identifier, columns))
+        described = conn.execute(sql.SQL("SELECT {} FROM {} LIMIT 0").format(cols, target))
+        self.columns = list(columns)
+        self.oids = [c.type_code for c in described.description]
+        self.binary = supports(self.oids)
+        self.cursor = conn.cursor()
+        if self.binary:
+            self.cursor.adapters.register_dumper(list, TextArrayBinaryDumper)
+            self.cursor.adapters.register_dumper(_JsonText, JsonTextBinaryDumper)
+            options = sql.SQL(" (FORMAT BINARY)")
+        else:
+            options = sql.SQL("")
+        self.statement = sql.SQL("COPY {} ({}) FROM STDIN{}").format(target, cols, options)
+        self._transformer = Transformer(self.cursor)
+        if self.binary:  # as Copy.set_types; text rows are dumped by their Python types
+            self._transformer.set_dumper_types(self.oids, Format.BINARY)
+        self._format_row = format_row_binary if self.binary else format_row_text
+
+    def _chunk_values(self, chunk: pd.DataFrame, first_row: int) -> list[list[object]]:
+        # By column: Series.tolist() is far cheaper than itertuples() over extension arrays.
+        values = [_column_cells(chunk.iloc[:, i].tolist()) for i in range(chunk.shape[1])]
+        if not self.binary:
+            return values
+        return [
+            column_values(c, o, v, first_row)
+            for c, o, v in zip(self.columns, self.oids, values, strict=True)
+        ]
+
+    def pieces(
+        self, frame: pd.DataFrame, keep_rows: Callable[[list[bytes]], None] | None = None
+    ) -> Iterator[bytes | bytearray]:
+        """The COPY data of ``frame[columns]``, about ``SEND_BYTES`` at a time (binary: header
+        first, trailer last). With ``keep_rows``, it is given each piece's rows, one bytes
+        object a row, before the piece is yielded.
+
+        Values are checked ``CHUNK_ROWS`` rows at a time, so only one chunk's values are held
+        beside the frame; a value that does not fit stops the data before its chunk's rows.
+        """
+        selected = frame[self.columns]
+        format_row, transformer = self._format_row, self._transformer
+        if self.binary:
+            yield _SIGNATURE
+        for start in range(0, len(selected), CHUNK_ROWS):
+            values = self._chunk_values(selected.iloc[start : start + CHUNK_ROWS], start)
+            out, ends = bytearray(), []
+            for row in zip(*values, strict=True):
+                format_row(row, transformer, out)
+                ends.append(len(out))
+                if len(out) >= SEND_BYTES:
+                    yield _handed(out, ends, keep_rows)
+                    out, ends = bytearray(), []
+            if ends:
+                yield _handed(out, ends, keep_rows)
+        if self.binary:
+            yield _TRAILER
+
+
+def _handed(
+    out: bytearray, ends: list[int], keep_rows: Callable[[list[bytes]], None] | None
+) -> bytearray:
+    if keep_rows is not None:
+        view = memoryview(out)
+        keep_rows([view[s:e].tobytes() for s, e in zip([0, *ends], ends, strict=False)])
+        view.release()
+    return out
+
+
 def copy_frame(
     conn: psycopg.Connection,
-    target: sql.Identifier,
+    target: sql.Composable,
     frame: pd.DataFrame,
     columns: Sequence[str],
+    *,
+    keep_rows: Callable[[list[bytes]], None] | None = None,
 ) -> int:
     """COPY ``frame[columns]`` into the table ``target``; return the number of rows written.
 
-    Values are typed by ``target``'s own columns: binary COPY when every column type has a
-    strict check above (``StagingValueError`` naming column, row and value, before the rows of
-    its chunk are sent; the caller's transaction then keeps nothing), else text COPY, where the
-    server parses and refuses. Columns not named take their defaults. Rows are encoded
-    ``CHUNK_ROWS`` at a time, so only one chunk's values are held beside the frame.
+    Values are typed and checked by ``RowEncoder``; the caller's transaction keeps nothing of a
+    COPY that fails. Columns not named take their defaults. Each piece is sent as soon as it is
+    encoded, so the server inserts and indexes the first rows while the next are encoded (a
+    sending thread would fight this one for the interpreter and slow both). ``keep_rows`` is
+    given the rows' encoded bytes as they go (``RowEncoder.pieces``).
     """
-    cols = sql.SQL(", ").join(map(sql.Identifier, columns))
-    described = conn.execute(sql.SQL("SELECT {} FROM {} LIMIT 0").format(cols, target))
-    oids = [c.type_code for c in described.description]
-    selected = frame[list(columns)]
-    binary = supports(oids)
-    cursor = conn.cursor()
-    if binary:
-        statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(target, cols)
-        cursor.adapters.register_dumper(list, TextArrayBinaryDumper)
-        cursor.adapters.register_dumper(_JsonText, JsonTextBinaryDumper)
-    else:
-        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(target, cols)
-    # Sent as encoded: the server inserts and indexes the first rows while the next are encoded
-    # (a sending thread would fight this one for the interpreter and slow both).
-    with cursor.copy(statement) as copy:
-        if binary:
-            copy.set_types(oids)
-        for start in range(0, len(selected), CHUNK_ROWS):
-            chunk = selected.iloc[start : start + CHUNK_ROWS]
-            # By column: Series.tolist() is far cheaper than itertuples() over extension arrays.
-            values = [_column_cells(chunk.iloc[:, i].tolist()) for i in range(chunk.shape[1])]
-            if binary:
-                values = [
-                    column_values(c, o, v, start)
-                    for c, o, v in zip(columns, oids, values, strict=True)
-                ]
-            for row in zip(*values, strict=True):
-                copy.write_row(row)
-    return len(selected)
+    encoder = RowEncoder(conn, target, columns)
+    with encoder.cursor.copy(encoder.statement) as copy:
+        for piece in encoder.pieces(frame, keep_rows):
+            copy.write(piece)
+    return len(frame)

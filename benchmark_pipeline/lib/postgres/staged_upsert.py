@@ -17,7 +17,6 @@ nor rewrites a row whose content is unchanged, so an unchanged re-run writes nex
 """
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pandas as pd
@@ -103,18 +102,16 @@ def copy_into_empty(
 
     Same values, checks and defaults as staging + ``MERGE`` (every row is new), written once
     instead of twice. Call it only with ``table`` locked (``lock_for_load``) and empty. With
-    ``key``, the rows' fingerprints are computed while the server writes and then recorded.
+    ``key``, the rows' fingerprints are recorded too.
     """
     if not key:
         copied = binary_copy.copy_frame(conn, _table(table), frame, columns)
         return UpsertCounts(staged=copied, inserted=copied, updated=0, compared=copied)
-    # The fingerprints are computed beside the COPY, in a thread: the COPY mostly waits on the
-    # server, and pandas' hashing lets go of the interpreter, so they cost no wall time.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        computing = pool.submit(fingerprints.row_fingerprints, frame, columns)
-        copied = binary_copy.copy_frame(conn, _table(table), frame, columns)
-        current = computing.result()
-    fingerprints.record(conn, table, columns, fingerprints.row_keys(frame, key), current)
+    # The rows' fingerprints are hashes of the very bytes the COPY sends, taken as it sends them.
+    hashes = fingerprints.RowHashes()
+    copied = binary_copy.copy_frame(conn, _table(table), frame, columns, keep_rows=hashes)
+    keys = fingerprints.row_keys(frame, key)
+    fingerprints.record(conn, table, columns, keys, hashes.fingerprints())
     return UpsertCounts(staged=copied, inserted=copied, updated=0, compared=copied)
 
 
@@ -216,7 +213,7 @@ def upsert_frame(
     send, keys, current, previous = slice(None), None, None, None
     if watched:
         keys = fingerprints.row_keys(frame, key)
-        current = fingerprints.row_fingerprints(frame, columns)
+        current = fingerprints.row_fingerprints(conn, table, frame, columns)
         previous = fingerprints.recorded(conn, table)
         send = fingerprints.changed_rows(previous, columns, keys, current)
     rows = frame[send]
@@ -232,7 +229,7 @@ def upsert_frame(
             touch=touch,
             server_version_num=server_version_num,
         )
-    if watched and (len(rows) or previous is None or len(keys) != len(previous.by_key)):
+    if watched and (len(rows) or previous is None or len(keys) != len(previous.keys)):
         # Unchanged and the same keys: what is kept already says so (no write, no WAL).
         fingerprints.record(conn, table, columns, keys, current)
     return UpsertCounts(

@@ -1,12 +1,14 @@
 """Binary COPY trusts its caller: every value is checked against its column type first."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pandas as pd
 import psycopg
 import pytest
 from psycopg import sql
+from psycopg.copy import Copy, FileWriter
 
 from benchmark_pipeline.lib.postgres import binary_copy as cv
 
@@ -76,3 +78,41 @@ def test_a_list_shared_by_rows_is_written_in_every_row(conn):
         cv.copy_frame(conn, sql.Identifier("public", "shared"), frame, ["k", "tags"])
     rows = conn.execute("SELECT k, tags FROM public.shared ORDER BY k").fetchall()
     assert rows == [(k, ["depression", "anxiety"]) for k in (1, 2, 3)]
+
+
+@pytest.mark.parametrize("kind", ["text[]", "interval"])  # binary, and text for a type unchecked
+def test_the_encoder_sends_what_psycopgs_own_write_row_sends(conn, monkeypatch, kind):
+    """``RowEncoder`` formats rows with psycopg's row formatter directly (to hash each row):
+    its data must be byte for byte what ``Copy.write_row`` would send."""
+    conn.execute(f"CREATE TABLE public.enc (k int, v {kind}, d date, n numeric)")
+    value = [["a", None], [], None] if kind == "text[]" else ["1 day", None, "2 hours"]
+    frame = pd.DataFrame(
+        {
+            "k": [1, 2, None],
+            "v": value,
+            "d": [dt.date(2024, 2, 29), None, dt.date(1999, 1, 1)],
+            "n": [Decimal("1.50"), -0.91, None],
+        }
+    )
+    columns = ["k", "v", "d", "n"]
+    monkeypatch.setattr(cv, "SEND_BYTES", 10)  # a piece a row
+    encoder = cv.RowEncoder(conn, sql.Identifier("public", "enc"), columns)
+    kept: list[bytes] = []
+    ours = b"".join(encoder.pieces(frame, kept.extend))
+
+    theirs = io.BytesIO()
+    with Copy(encoder.cursor, binary=encoder.binary, writer=FileWriter(theirs)) as copy:
+        if encoder.binary:
+            copy.set_types(encoder.oids)
+        for row in frame.itertuples(index=False):
+            values = [cv.cell(v) for v in row]
+            if encoder.binary:
+                typed = zip(columns, encoder.oids, values, strict=True)
+                values = [cv.column_values(c, o, [v])[0] for c, o, v in typed]
+            copy.write_row(values)
+    assert encoder.binary == (kind == "text[]")
+    assert ours == theirs.getvalue()
+    assert len(kept) == 3 and b"".join(kept) in ours
+    with conn.transaction():
+        assert cv.copy_frame(conn, sql.Identifier("public", "enc"), frame, columns) == 3
+    assert conn.execute("SELECT count(*), count(v) FROM public.enc").fetchone() == (3, 2)

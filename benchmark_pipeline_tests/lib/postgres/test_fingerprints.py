@@ -6,11 +6,14 @@ import subprocess
 import sys
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 import psycopg
 import pytest
 
+from benchmark_pipeline.lib.postgres import binary_copy
 from benchmark_pipeline.lib.postgres import fingerprints as fp
+from benchmark_pipeline.lib.postgres.binary_copy import StagingValueError
 from benchmark_pipeline.lib.postgres.mirror import mirror_frame
 from benchmark_pipeline.lib.postgres.staged_upsert import upsert_frame
 
@@ -18,49 +21,71 @@ TABLE = "public.watched_kv"
 COLUMNS = ["k", "v", "tags"]
 
 
-def _distinct(values: list[object]) -> int:
-    frame = pd.DataFrame({"c": pd.Series(values, dtype=object)})
-    return len(set(fp.row_fingerprints(frame, ["c"]).tolist()))
+def _fingerprints(conn: psycopg.Connection, kind: str, *columns: list[object]) -> list[int]:
+    """The fingerprints of rows whose columns hold ``columns``' values, as loaded into a table
+    whose columns are all of type ``kind``."""
+    names = [f"c{i}" for i in range(len(columns))]
+    conn.execute("DROP TABLE IF EXISTS public.fp_values")
+    conn.execute(f"CREATE TABLE public.fp_values ({', '.join(f'{n} {kind}' for n in names)})")
+    frame = pd.DataFrame(
+        {n: pd.Series(v, dtype=object) for n, v in zip(names, columns, strict=True)}
+    )
+    return fp.row_fingerprints(conn, "public.fp_values", frame, names).tolist()
 
 
 @pytest.mark.parametrize(
-    "values",
+    ("kind", "values"),
     [
-        [None, "", "a", "A", "a "],
-        [None, [], [""], ["a"], ["a", "b"], ["b", "a"], ["ab"], ["a", None], [None]],
-        [None, 0, 1, -1, 2**40],
-        [None, True, False],
-        [None, dt.date(2024, 1, 1), dt.date(2024, 1, 2)],
-        [None, Decimal("1.5"), Decimal("1.50"), 1.5],
-        [0.1, 0.30000000000000004, 0.3],  # floats alone, no NULL among them
+        ("text", [None, "", "a", "A", "a "]),
+        ("text[]", [None, [], [""], ["a"], ["a", "b"], ["b", "a"], ["ab"], ["a", None], [None]]),
+        ("bigint", [None, 0, 1, -1, 2**40]),
+        ("boolean", [None, True, False]),
+        ("date", [None, dt.date(2024, 1, 1), dt.date(2024, 1, 2)]),
+        ("numeric", [None, Decimal("1.5"), Decimal("1.50"), 1.25]),  # numeric keeps its scale
+        ("numeric", [0.1, 0.30000000000000004, 0.3]),  # floats alone, no NULL among them
+        ("jsonb", [None, "{}", "[]", '{"a": 1}', '{"a": 2}']),
     ],
 )
-def test_different_values_get_different_fingerprints(values):
-    assert _distinct(values) == len(values)
+def test_values_that_store_differently_get_different_fingerprints(conn, kind, values):
+    assert len(set(_fingerprints(conn, kind, values))) == len(values)
 
 
-def test_a_column_swap_changes_the_fingerprint():
-    frame = pd.DataFrame({"a": ["x", "y"], "b": ["y", "x"]})
-    first, second = fp.row_fingerprints(frame, ["a", "b"]).tolist()
+def test_values_that_store_alike_get_the_same_fingerprint(conn):
+    # A float and the Decimal of its digits store the same numeric; an int the same bigint
+    # whether pandas held it as int or as a whole float.
+    first, second = _fingerprints(conn, "numeric", [1.5, Decimal("1.5")])
+    assert first == second
+    assert len(set(_fingerprints(conn, "bigint", [7, 7.0, np.int64(7)]))) == 1
+
+
+def test_a_column_swap_changes_the_fingerprint(conn):
+    first, second = _fingerprints(conn, "text", ["x", "y"], ["y", "x"])
     assert first != second
 
 
-def test_fingerprints_are_the_same_in_another_process():
+def test_a_value_that_does_not_fit_its_column_is_refused_as_a_load_would(conn):
+    with pytest.raises(StagingValueError, match=r"column 'c0', row 1: 2147483648"):
+        _fingerprints(conn, "integer", [5, 2**31])
+
+
+def test_fingerprints_are_the_same_in_another_process(conn):
     code = (
-        "import pandas as pd; from benchmark_pipeline.lib.postgres.fingerprints import "
-        "row_fingerprints as f; "
-        "print(f(pd.DataFrame({'k': ['a', None], 'l': [['x'], []]}), ['k', 'l']).tolist())"
+        "import sys, numpy as np; from benchmark_pipeline.lib.postgres.fingerprints import "
+        "RowHashes; h = RowHashes(); h([bytes.fromhex(a) for a in sys.argv[1:]]); "
+        "print(h.fingerprints().tolist())"
     )
-    here = fp.row_fingerprints(pd.DataFrame({"k": ["a", None], "l": [["x"], []]}), ["k", "l"])
+    rows = [b"\x00\x02abc", b"", "é".encode()]
+    here = fp.RowHashes()
+    here(rows)
     for seed in ("1", "2"):
         there = subprocess.run(
-            [sys.executable, "-c", code],
+            [sys.executable, "-c", code, *(r.hex() for r in rows)],
             capture_output=True,
             text=True,
             check=True,
             env={"PYTHONHASHSEED": seed},
         ).stdout
-        assert there.strip() == str(here.tolist())
+        assert there.strip() == str(here.fingerprints().tolist())
 
 
 @pytest.fixture
@@ -160,10 +185,19 @@ def test_an_empty_frame_into_a_watched_table_changes_nothing(watched):
     assert watched.execute(f"SELECT count(*) FROM {TABLE}").fetchone() == (50,)
 
 
-def test_fingerprints_do_not_depend_on_the_chunk_size(monkeypatch):
+def test_fingerprints_do_not_depend_on_how_rows_are_cut(conn, monkeypatch):
+    """Chunks of checked values, pieces sent and batches hashed fall anywhere: a row's
+    fingerprint is its own."""
+    conn.execute("CREATE TABLE public.fp_rows (a text, l text[])")
     frame = pd.DataFrame(
         {"a": [f"x{i}" for i in range(1_000)], "l": [[str(i % 7)] * (i % 3) for i in range(1_000)]}
     )
-    whole = fp.row_fingerprints(frame, ["a", "l"])
-    monkeypatch.setattr(fp, "CHUNK_ROWS", 64)
-    assert (fp.row_fingerprints(frame, ["a", "l"]) == whole).all()
+    whole = fp.row_fingerprints(conn, "public.fp_rows", frame, ["a", "l"])
+    monkeypatch.setattr(binary_copy, "CHUNK_ROWS", 64)
+    monkeypatch.setattr(binary_copy, "SEND_BYTES", 100)
+    monkeypatch.setattr(fp, "HASH_ROWS", 37)
+    cut = fp.row_fingerprints(conn, "public.fp_rows", frame, ["a", "l"])
+    assert len(whole) == 1_000 and len(set(whole.tolist())) == 1_000
+    assert (cut == whole).all()
+    single = fp.row_fingerprints(conn, "public.fp_rows", frame.iloc[[10, 500]], ["a", "l"])
+    assert single.tolist() == [whole[10], whole[500]]
