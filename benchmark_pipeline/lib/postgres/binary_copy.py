@@ -18,9 +18,9 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
-# psycopg's own row formatters (C), the ones Copy.write_row uses; psycopg is pinned to the minor
-# version they were read from (pyproject.toml), and test_binary_copy.py compares their output with
-# Copy.write_row's.
+# psycopg's own row formatters (C), the ones Copy.write_row uses: not public API, so psycopg is
+# pinned to the minor version they were read from (pyproject.toml), and test_binary_copy.py
+# compares the encoder's data with Copy.write_row's byte for byte.
 from psycopg._copy_base import format_row_binary, format_row_text
 from psycopg.adapt import Dumper, Transformer
 from psycopg.pq import Format
@@ -30,7 +30,9 @@ BOOL, INT8, INT2, INT4, TEXT, VARCHAR, NUMERIC = 16, 20, 21, 23, 25, 1043, 1700
 DATE, TIMESTAMP, TIMESTAMPTZ, TEXT_ARRAY, JSONB = 1082, 1114, 1184, 1009, 3802
 
 _INT_BITS = {INT2: 16, INT4: 32, INT8: 64}
-CHUNK_ROWS = 5_000
+# Rows whose values are checked at a time: short enough (a few ms) that the server is still busy
+# with the rows already sent when the next are ready.
+CHUNK_ROWS = 1_000
 # Sent as soon as this much is encoded (psycopg's own COPY buffer size): the server never waits
 # long for its next rows.
 SEND_BYTES = 32 * 1024
@@ -321,6 +323,8 @@ class RowEncoder:
 def _handed(
     out: bytearray, ends: list[int], keep_rows: Callable[[list[bytes]], None] | None
 ) -> bytearray:
+    """``out``, a piece ready to send, after giving ``keep_rows`` its rows (``ends``: where
+    each row ends in it)."""
     if keep_rows is not None:
         view = memoryview(out)
         keep_rows([view[s:e].tobytes() for s, e in zip([0, *ends], ends, strict=False)])

@@ -2,9 +2,11 @@
 
 A row's fingerprint is a 64-bit hash (pandas' ``hash_array``: SipHash with a fixed key, the
 same in every process) of the row exactly as the loader sends it: its COPY encoding, typed by
-the table's own columns (``binary_copy.RowEncoder``). Two rows get the same fingerprint when
-they would store the same values; ``1.5`` and ``Decimal("1.50")`` do not (numeric keeps its
-scale), NULL and ``""`` do not, ``[]`` and ``[""]`` do not. A first load hashes the bytes it
+the table's own columns (``binary_copy.RowEncoder``). Two rows get the same fingerprint only
+when they send the same bytes, and so store the same values (but for a 2**-64 chance); some
+rows that would store the same values send different bytes (JSON text spaced differently), and
+are merely compared in the database. ``1.5`` and ``Decimal("1.50")`` differ (numeric keeps its
+scale), NULL and ``""`` differ, ``[]`` and ``[""]`` differ. A first load hashes the bytes it
 sends anyway, so keeping the fingerprints costs it little.
 
 After each load the table's keys and fingerprints are kept in
@@ -82,7 +84,7 @@ def row_keys(frame: pd.DataFrame, key: Sequence[str]) -> list[str]:
     return parts[0] if len(parts) == 1 else ["\x00".join(p) for p in zip(*parts, strict=True)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Fingerprints:
     """A table's rows as of its last load: their keys and fingerprints, in the order loaded,
     for the columns loaded."""

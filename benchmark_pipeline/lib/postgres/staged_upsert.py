@@ -7,7 +7,7 @@ load all-or-nothing and a dry run a full rehearsal that leaves nothing behind.
 
 After a load the table's row fingerprints are kept (``fingerprints.py``); the next load stages
 and merges only the rows whose key is new or whose fingerprint changed, so an unchanged refresh
-sends nothing but its fingerprints. Any write that is not a load drops them: the next load then
+sends no row at all. Any write that is not a load drops them: the next load then
 compares every row in the database again.
 
 ``MERGE`` has no answer to a concurrent insert of the same key (``ON CONFLICT`` has), so every
