@@ -1,6 +1,6 @@
 """Cohort CSV throughput: a large cohort CSV validated and mirrored into benchmark_cohorts.
 
-The file repeats the rows of ``data/benchmark_cohorts_seed.csv`` (9 of every 10 valid, the
+The file repeats the rows of ``data/benchmark_cohorts_seed.csv`` (8 of every 9 valid, the
 naturalistic survey rejected), each copy with a unique ``cohort_name``, until it reaches its size
 (untimed). Timed separately, each on a fresh migrated database of the benchmark's own server:
 reading and validating the file (``read_cohort_csv`` + ``validate_cohorts``, what
@@ -164,7 +164,7 @@ def run(uri: str, *, quick: bool, command: str) -> None:
         "\n".join(
             [
                 common.section_header("Cohort CSV: validate and load", command),
-                "The seed's 10 rows repeated with unique names (9 in 10 valid), as one CSV file. "
+                "The seed's 9 rows repeated with unique names (8 in 9 valid), as one CSV file. "
                 "Each timing is one pass into a fresh migrated database (empty table): read + "
                 "validate; the load of the valid rows (staging COPY, mirror guard, upsert, "
                 "mirror check, commit); both in a row; and validated_benchmark_cohorts + "
