@@ -16,3 +16,12 @@ BASELINES_GROUP = "baselines"
 METAPSY_GROUP = "metapsy"
 
 OWNERS = ["team:benchmark-data"]
+
+
+def sensor_interval(default_seconds: int) -> int:
+    """A sensor's minimum interval: ``default_seconds``, or ``BENCHMARK_SENSOR_INTERVAL_SECONDS``
+    when set (read when the code location loads, as Dagster reads its own daemon intervals), so
+    a test of the deployed processes need not wait minutes for a tick."""
+    import os
+
+    return int(os.environ.get("BENCHMARK_SENSOR_INTERVAL_SECONDS") or default_seconds)

@@ -1,5 +1,5 @@
 """Every resource class: PostgreSQL (Supabase or the embedded server), ClinicalTrials.gov, doi.org,
-and the IO manager that hands an asset's value to the steps after it.
+the alert channels, and the IO manager that hands an asset's value to the steps after it.
 
 Bindings from the environment live in ``defs/resources.py``.
 """
@@ -18,6 +18,15 @@ from pydantic import Field
 from upath import UPath
 
 from benchmark_pipeline.constants import EMBEDDED_PG_DIR
+from benchmark_pipeline.lib.alerts.channels import (
+    AlertDeliveryError,
+    SmtpSettings,
+    post_webhook,
+    recipients,
+    send_email,
+    webhook_origin,
+)
+from benchmark_pipeline.lib.alerts.message import Alert
 from benchmark_pipeline.lib.cohorts.doi import DOI_RESOLVER
 from benchmark_pipeline.lib.postgres.dsn import password_of, redact
 from benchmark_pipeline.lib.postgres.embedded import ensure_server
@@ -180,6 +189,83 @@ class DoiRegistryResource(dg.ConfigurableResource):
             timeout=self.timeout_s,
             headers={"User-Agent": "benchmark_pipeline (cohort citation check)"},
         )
+
+
+class AlertChannelsResource(dg.ConfigurableResource):
+    """Where alerts about unattended work go: email over SMTP and/or a webhook taking a JSON POST.
+
+    Every field is bound to its ``ALERT_*`` environment variable in ``defs/resources.py``; with
+    neither ``ALERT_EMAIL_TO`` (plus ``ALERT_SMTP_HOST``) nor ``ALERT_WEBHOOK_URL`` set, no
+    alert is sent and nothing fails.
+    """
+
+    smtp_host: str | None = Field(default=None, description="SMTP server (ALERT_SMTP_HOST).")
+    smtp_port: int = Field(default=587, description="SMTP port (ALERT_SMTP_PORT).")
+    smtp_security: str = Field(
+        default="starttls",
+        description="starttls, ssl (implicit TLS, port 465) or none (ALERT_SMTP_SECURITY).",
+    )
+    smtp_user: str | None = Field(default=None, description="SMTP login (ALERT_SMTP_USER).")
+    smtp_password: str | None = Field(default=None, description="ALERT_SMTP_PASSWORD.")
+    smtp_from: str | None = Field(default=None, description="Sender address (ALERT_SMTP_FROM).")
+    email_to: str | None = Field(
+        default=None, description="Recipients, comma-separated (ALERT_EMAIL_TO)."
+    )
+    webhook_url: str | None = Field(
+        default=None, description="Incoming webhook taking a JSON POST (ALERT_WEBHOOK_URL)."
+    )
+    webserver_url: str = Field(
+        default="http://localhost:3000",
+        description="The address people open the Dagster UI at, for run links (DAGSTER_WEBSERVER_URL).",
+    )
+
+    def smtp(self) -> SmtpSettings | None:
+        """The email channel, or None unless both a server and a recipient are set."""
+        to = recipients(self.email_to)
+        if not (self.smtp_host and to):
+            return None
+        sender = self.smtp_from or self.smtp_user or "benchmark_pipeline@localhost"
+        return SmtpSettings(
+            host=self.smtp_host,
+            port=self.smtp_port,
+            sender=sender,
+            recipients=to,
+            security=self.smtp_security.strip().lower(),
+            user=self.smtp_user or None,
+            password=self.smtp_password or None,
+        )
+
+    def channels(self) -> list[str]:
+        """The configured channels, described without secrets."""
+        smtp = self.smtp()
+        described = [smtp.describe()] if smtp else []
+        if self.webhook_url:
+            described.append(f"webhook at {webhook_origin(self.webhook_url)}")
+        return described
+
+    def run_url(self, run_id: str) -> str:
+        return f"{self.webserver_url.rstrip('/')}/runs/{run_id}"
+
+    def send(self, alert: Alert) -> list[str]:
+        """Send ``alert`` by every configured channel and return those that delivered it. Every
+        channel is tried; if any failed, ``AlertDeliveryError`` names each failure."""
+        delivered, failed = [], []
+        smtp = self.smtp()
+        attempts = [(smtp.describe(), lambda: send_email(smtp, alert))] if smtp else []
+        if self.webhook_url:
+            url = self.webhook_url
+            attempts.append((f"webhook at {webhook_origin(url)}", lambda: post_webhook(url, alert)))
+        for name, attempt in attempts:
+            try:
+                attempt()
+            except AlertDeliveryError as exc:
+                failed.append(str(exc))
+            else:
+                delivered.append(name)
+        if failed:
+            sent = f" (delivered by {', '.join(delivered)})" if delivered else ""
+            raise AlertDeliveryError("; ".join(failed) + sent)
+        return delivered
 
 
 class _PickledValueFiles(dg.UPathIOManager):

@@ -10,7 +10,11 @@ import pytest
 
 from benchmark_pipeline.lib.postgres.embedded import ensure_server
 from benchmark_pipeline.resources import PostgresResource
-from benchmark_pipeline_tests.support.databases import fresh_database, session_server
+from benchmark_pipeline_tests.support.databases import (
+    as_authenticator,
+    fresh_database,
+    session_server,
+)
 from benchmark_pipeline_tests.support.reference import ReferenceMissing, reference_path
 
 
@@ -54,6 +58,7 @@ def pg_server_dir() -> Iterator[Path]:
 
 @pytest.fixture(scope="session")
 def server_uri(pg_server_dir: Path) -> str:
+    """The session server's ``postgres`` login (not a superuser, as on hosted Supabase)."""
     return ensure_server(pg_server_dir)
 
 
@@ -73,6 +78,14 @@ def postgres(database_url: str) -> PostgresResource:
 @pytest.fixture
 def conn(database_url: str) -> Iterator[psycopg.Connection]:
     with psycopg.connect(database_url, autocommit=True) as connection:
+        yield connection
+
+
+@pytest.fixture
+def api(database_url: str) -> Iterator[psycopg.Connection]:
+    """The test's database as Supabase's API reaches it: logged in as ``authenticator``, which
+    may read nothing itself until a request's ``SET LOCAL ROLE`` (autocommit)."""
+    with psycopg.connect(as_authenticator(database_url), autocommit=True) as connection:
         yield connection
 
 

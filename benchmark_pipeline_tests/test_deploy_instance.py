@@ -35,7 +35,7 @@ def test_deploy_instance_stores_runs_in_the_dagster_schema(dagster_pg_url, conn,
         queue = instance.get_concurrency_config().run_queue_config
         assert queue.max_concurrent_runs == 4
         assert [(r["key"], r["value"], r["limit"]) for r in queue.tag_concurrency_limits] == [
-            ("dagster/job_name", "trials_refresh_job", 1)
+            ("benchmark_pipeline/refresh", "trials", 1)
         ]
         result = dg.materialize([probe], instance=instance)
         assert result.success
@@ -49,3 +49,15 @@ def test_deploy_instance_stores_runs_in_the_dagster_schema(dagster_pg_url, conn,
     assert {name for _, name in tables} == {"runs", "event_logs", "jobs"}
     runs = conn.execute("SELECT count(*) FROM dagster.runs").fetchone()[0]
     assert runs == 1
+
+
+def test_the_refresh_limit_names_a_tag_the_refresh_job_puts_on_its_runs():
+    import yaml
+
+    from benchmark_pipeline.definitions import defs
+
+    config = yaml.safe_load((REPO_ROOT / "deploy" / "dagster.yaml").read_text())
+    (limit,) = config["concurrency"]["runs"]["tag_concurrency_limits"]
+    job = defs().resolve_job_def("trials_refresh_job")
+    # Dagster tags a run with its code location and the tags its job gives, not its job's name.
+    assert job.tags.get(limit["key"]) == limit["value"]

@@ -334,7 +334,7 @@ def test_reviewer_reads_every_check_and_why_a_refresh_was_blocked(
 
     # Each of its checks, which did not run, names the blocking check instead of a bare failure.
     checks = node["assetChecksOrError"]["checks"]
-    assert {c["name"] for c in checks} == {"complete_and_unique", "rejected_lookups"}
+    assert {c["name"] for c in checks} == {"complete_and_unique", "rejected_lookups", "fresh"}
     for check in checks:
         execution = check["executionForLatestMaterialization"]
         assert execution["runId"] == blocked.run_id, check

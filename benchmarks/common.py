@@ -40,6 +40,7 @@ SECTIONS = (
     "memory",
     "cohort_csv",
     "teds",
+    "deploy",
 )
 _TITLE = "# Benchmark results\n\nFigures measured on one machine in one run; `benchmarks/README.md` says what each one measures.\n"
 

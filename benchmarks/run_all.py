@@ -10,6 +10,7 @@ import time
 from benchmarks import (
     cohort_csv,
     common,
+    deploy_topology,
     load_throughput,
     materialize,
     memory,
@@ -26,6 +27,7 @@ BENCHMARKS = {
     "memory": memory.run,
     "cohort_csv": cohort_csv.run,
     "teds": teds_aggregate.run,
+    "deploy": deploy_topology.run,
 }
 
 

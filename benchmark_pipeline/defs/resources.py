@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 import dagster as dg
 
 from benchmark_pipeline.resources import (
+    AlertChannelsResource,
     ClinicalTrialsResource,
     DoiRegistryResource,
     PostgresResource,
@@ -48,6 +49,29 @@ def ctgov_resource() -> ClinicalTrialsResource:
     return ClinicalTrialsResource(base_url=base_url, **pacing)
 
 
+ALERT_SETTINGS = {
+    "smtp_host": "ALERT_SMTP_HOST",
+    "smtp_security": "ALERT_SMTP_SECURITY",
+    "smtp_user": "ALERT_SMTP_USER",
+    "smtp_password": "ALERT_SMTP_PASSWORD",
+    "smtp_from": "ALERT_SMTP_FROM",
+    "email_to": "ALERT_EMAIL_TO",
+    "webhook_url": "ALERT_WEBHOOK_URL",
+    "webserver_url": "DAGSTER_WEBSERVER_URL",
+}
+
+
+def alerts_resource() -> AlertChannelsResource:
+    """The alert channels from the ``ALERT_*`` variables that are set (none set: no alert is
+    sent, and the sensors say so)."""
+    settings: dict[str, object] = {
+        field: var for field, name in ALERT_SETTINGS.items() if (var := _from_env(name))
+    }
+    if dg.EnvVar("ALERT_SMTP_PORT").get_value():
+        settings["smtp_port"] = dg.EnvVar.int("ALERT_SMTP_PORT")
+    return AlertChannelsResource(**settings)
+
+
 @dg.definitions
 def resources() -> dg.Definitions:
     return dg.Definitions(
@@ -55,6 +79,7 @@ def resources() -> dg.Definitions:
             "postgres": postgres_resource(),
             "ctgov": ctgov_resource(),
             "doi_registry": DoiRegistryResource(),
+            "alerts": alerts_resource(),
             "io_manager": ValueFilesIOManager(),
         }
     )

@@ -18,6 +18,8 @@ from typing import Any
 
 import dagster as dg
 
+from benchmark_pipeline.defs.tables import left_as_it_was, table_name
+
 # Labels of the observation's metadata, beside its description on the asset's Events tab.
 REASON_LABEL = "not materialized because"
 TABLE_LABEL = "table"
@@ -77,17 +79,8 @@ def unreached(
 
 def _table_left(context: dg.OpExecutionContext, key: dg.AssetKey) -> str | None:
     """For a table asset not reached: "public.t was left as it was: N rows at its last load"."""
-    spec_metadata = context.job_def.asset_layer.asset_graph.get(key).metadata
-    table = spec_metadata.get("dagster/table_name")
-    if table is None:
-        return None
-    table = getattr(table, "value", table)
-    records = context.instance.fetch_materializations(key, limit=1).records
-    if not records:
-        return f"{table} was not written"
-    rows = records[0].asset_materialization.metadata.get("dagster/row_count")
-    at_last_load = f": {int(rows.value):,} rows at its last load" if rows is not None else ""
-    return f"{table} was left as it was{at_last_load}"
+    table = table_name(context.job_def.asset_layer.asset_graph, key)
+    return None if table is None else left_as_it_was(context.instance, table, key)
 
 
 def record(

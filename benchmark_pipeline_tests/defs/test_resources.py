@@ -29,3 +29,28 @@ def test_without_ctgov_api_url_the_real_registry_is_paced(monkeypatch):
     resource = ctgov_resource()
     assert resource.base_url == "https://clinicaltrials.gov/api/v2"
     assert resource.min_interval_seconds == 1.0
+
+
+def test_alert_settings_are_bound_as_environment_variables(monkeypatch):
+    from benchmark_pipeline.defs.resources import ALERT_SETTINGS, alerts_resource
+
+    for name in [*ALERT_SETTINGS.values(), "ALERT_SMTP_PORT"]:
+        monkeypatch.delenv(name, raising=False)
+    unset = alerts_resource()
+    assert unset.channels() == [] and unset.smtp() is None  # nothing to send to, nothing fails
+
+    monkeypatch.setenv("ALERT_SMTP_HOST", "smtp.clinic.example")
+    monkeypatch.setenv("ALERT_SMTP_PORT", "2525")
+    monkeypatch.setenv("ALERT_SMTP_PASSWORD", "hunter2-secret")
+    monkeypatch.setenv("ALERT_EMAIL_TO", "a@clinic.example, b@clinic.example")
+    monkeypatch.setenv("ALERT_WEBHOOK_URL", "https://hooks.slack.com/services/T0/B0/secret")
+    resource = alerts_resource()
+    # The UI shows the variables' names, never their values.
+    assert isinstance(resource.smtp_password, dg.EnvVar)
+    assert isinstance(resource.webhook_url, dg.EnvVar)
+    channels = resource.process_config_and_initialize().channels()
+    assert channels == [
+        "email to a@clinic.example, b@clinic.example via smtp.clinic.example:2525",
+        "webhook at https://hooks.slack.com",
+    ]
+    assert not any("secret" in channel for channel in channels)

@@ -2,6 +2,7 @@
 database per test or measured variant, and no server left behind by an interrupted session."""
 
 import contextlib
+import json
 import os
 import shutil
 import tempfile
@@ -10,8 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 from benchmark_pipeline.lib.postgres.embedded import ensure_server, stop_server
+from benchmark_pipeline.lib.postgres.hosted_supabase import AUTHENTICATOR
+from benchmark_pipeline.lib.schema.read_api import CLAIMS
 
 SERVER_PREFIX = "bp-pg-"
 OWNER_FILE = "owner.pid"
@@ -19,9 +23,25 @@ OWNER_FILE = "owner.pid"
 
 def with_database(uri: str, database: str) -> str:
     """``uri`` pointed at another database on the same server."""
-    conninfo = psycopg.conninfo.conninfo_to_dict(uri)
-    conninfo["dbname"] = database
-    return psycopg.conninfo.make_conninfo(**conninfo)
+    return psycopg.conninfo.make_conninfo(uri, dbname=database)
+
+
+def as_authenticator(dsn: str) -> str:
+    """``dsn`` with PostgREST's login, ``authenticator``, for its user: the API connects so, then
+    ``SET LOCAL ROLE``s to the request's role. No password: the embedded server trusts local
+    logins."""
+    return psycopg.conninfo.make_conninfo(dsn, user=AUTHENTICATOR)
+
+
+def as_api_role(api: psycopg.Connection, role: str, statement: str) -> psycopg.Cursor:
+    """``statement`` run on ``api`` (an ``authenticator`` connection) as PostgREST runs a
+    request for ``role``: ``SET LOCAL ROLE`` and the JWT's claims, in a transaction rolled back.
+    Errors raise; the returned cursor holds the rows and the row count."""
+    with api.transaction(force_rollback=True):
+        api.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(role)))
+        claims = json.dumps({**CLAIMS, "role": role})
+        api.execute("SELECT set_config('request.jwt.claims', %s, true)", [claims])
+        return api.execute(statement)
 
 
 @contextlib.contextmanager

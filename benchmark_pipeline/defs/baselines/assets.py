@@ -96,7 +96,14 @@ def teds_discharges(
     group_name=BASELINES_GROUP,
     kinds={"python", "duckdb", "postgres", "supabase"},
     owners=OWNERS,
-    metadata={"dagster/column_schema": table_schema(), "dagster/table_name": TABLE},
+    metadata={
+        "dagster/column_schema": table_schema(),
+        "dagster/table_name": TABLE,
+        "freshness": (
+            "none: SAMHSA publishes one TEDS-D file a year, and the table changes only when a "
+            "person loads a newly downloaded one"
+        ),
+    },
     check_specs=[
         dg.AssetCheckSpec(
             MIRROR_CHECK,

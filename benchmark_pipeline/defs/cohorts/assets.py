@@ -99,6 +99,11 @@ def validated_benchmark_cohorts(
     metadata={
         "dagster/column_schema": cohort_table_schema(),
         "dagster/table_name": TABLE,
+        "freshness": (
+            "none: the table changes only when data/benchmark_cohorts_seed.csv or a pinned "
+            "Metapsy release changes, with a new release of this code location; materialize "
+            "it after an upgrade"
+        ),
     },
     check_specs=[
         dg.AssetCheckSpec(

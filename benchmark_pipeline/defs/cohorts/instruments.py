@@ -61,6 +61,10 @@ def _table(read: InstrumentFile) -> dg.MetadataValue:
     metadata={
         "dagster/column_schema": instruments_table_schema(),
         "dagster/table_name": TABLE,
+        "freshness": (
+            "none: the table changes only when data/benchmark_instruments.csv changes, with a "
+            "new release of this code location; materialize it after an upgrade"
+        ),
     },
     check_specs=[
         dg.AssetCheckSpec(

@@ -61,7 +61,14 @@ def _read(folder: str) -> DatasetValidation:
     group_name=METAPSY_GROUP,
     kinds={"python", "pandas", "postgres", "supabase"},
     owners=OWNERS,
-    metadata={"dagster/column_schema": outcomes_table_schema(), "dagster/table_name": TABLE},
+    metadata={
+        "dagster/column_schema": outcomes_table_schema(),
+        "dagster/table_name": TABLE,
+        "freshness": (
+            "none: the Metapsy releases are pinned in data/metapsy/ and change only with a new "
+            "release of this code location; materialize it after an upgrade"
+        ),
+    },
     check_specs=[
         dg.AssetCheckSpec(
             MIRROR_CHECK,

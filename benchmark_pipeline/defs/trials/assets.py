@@ -21,6 +21,7 @@ from benchmark_pipeline.lib.trials.search import TrialSearch, search_trials
 from benchmark_pipeline.resources import ClinicalTrialsResource, PostgresResource
 
 from .config import RawTrialsConfig
+from .freshness import FRESHNESS_STATEMENT, TRIALS_FRESHNESS
 from .metadata import (
     column_schema,
     counts,
@@ -128,9 +129,11 @@ def raw_benchmark_trials(
     kinds={"python", "postgres", "supabase"},
     owners=OWNERS,
     deps=[benchmark_schema],
+    freshness_policy=TRIALS_FRESHNESS,
     metadata={
         "dagster/table_name": TRIALS_TABLE,
         "dagster/column_schema": column_schema([*TABLE_COLUMNS, "updated_at", "missing_since"]),
+        "freshness": FRESHNESS_STATEMENT,
     },
     check_specs=[
         dg.AssetCheckSpec(

@@ -11,10 +11,15 @@ REFRESH_RETRY = dg.RetryPolicy(
     max_retries=2, delay=60, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
 )
 
+# Every run of the job carries this tag; the instance's run queue (deploy/dagster.yaml) lets one
+# run with it proceed at a time. Dagster tags a run with its code location, not its job name.
+REFRESH_TAG = {"benchmark_pipeline/refresh": "trials"}
+
 trials_refresh_job = dg.define_asset_job(
     name="trials_refresh_job",
     selection=dg.AssetSelection.assets(raw_benchmark_trials, benchmark_trials),
     op_retry_policy=REFRESH_RETRY,
+    tags=REFRESH_TAG,
     description=(
         "Search ClinicalTrials.gov and load public.benchmark_trials, with the checks of both. "
         "Set benchmark_trials' dry_run to rehearse without writing."

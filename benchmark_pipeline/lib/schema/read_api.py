@@ -6,6 +6,11 @@ and ``set_config('request.jwt.claims', <the JWT's claims>, true)``, then
 ``SELECT * FROM public.<function>(name => value, ...)``. ``call_as`` does the same and rolls the
 transaction back; ``app_view`` chooses the calls from what the tables hold (through the API
 too) and returns every answer, errors included (SQLSTATE and message), so nothing is hidden.
+
+The connection may be PostgREST's own login, ``authenticator`` (as the tests connect), or any
+login that is a member of the role, such as Supabase's ``postgres`` (as the pipeline's check
+connects, needing no ``authenticator`` password): once the role is set, only its privileges
+count either way.
 """
 
 import json

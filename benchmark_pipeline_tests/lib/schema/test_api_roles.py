@@ -1,8 +1,7 @@
 """What Supabase's API roles can do once every migration ran, on the embedded server with
-Supabase's default privileges and real rows in every table, as Supabase's own RLS tests check
-it: ``SET LOCAL ROLE`` with the request's JWT claims, in a transaction rolled back."""
-
-import json
+Supabase's default privileges and real rows in every table, as PostgREST reaches them: logged in
+as ``authenticator``, then ``SET LOCAL ROLE`` with the request's JWT claims, in a transaction
+rolled back."""
 
 import psycopg
 import pytest
@@ -10,7 +9,8 @@ import pytest
 from benchmark_pipeline.constants import SQL_DIR
 from benchmark_pipeline.lib.schema.catalog import declared_schema
 from benchmark_pipeline.lib.schema.migrations import discover
-from benchmark_pipeline.lib.schema.read_api import CLAIMS, call_as
+from benchmark_pipeline.lib.schema.read_api import call_as
+from benchmark_pipeline_tests.support.databases import as_api_role
 
 DECLARED = declared_schema(m.sql for m in discover(SQL_DIR))
 TABLES = DECLARED.api_tables  # the tables Supabase's API serves (schema public)
@@ -41,16 +41,6 @@ WRITES = [
 ]
 
 
-def _as(conn: psycopg.Connection, role: str, statement: str) -> list[tuple]:
-    with conn.transaction(force_rollback=True):
-        conn.execute(f"SET LOCAL ROLE {role}")
-        conn.execute(
-            "SELECT set_config('request.jwt.claims', %s, true)",
-            [json.dumps({**CLAIMS, "role": role})],
-        )
-        return conn.execute(statement).fetchall()
-
-
 def test_every_table_has_rows_and_every_function_a_call(loaded):
     assert set(CALLS) == set(DECLARED.functions)
     for table in TABLES:
@@ -60,7 +50,8 @@ def test_every_table_has_rows_and_every_function_a_call(loaded):
 @pytest.mark.parametrize("table", TABLES)
 def test_authenticated_reads_every_row(loaded, table):
     owner = loaded.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    assert _as(loaded.conn, "authenticated", f"SELECT count(*) FROM {table}") == [(owner,)]
+    rows = as_api_role(loaded.api, "authenticated", f"SELECT count(*) FROM {table}").fetchall()
+    assert rows == [(owner,)]
 
 
 @pytest.mark.parametrize("role", ["anon", "authenticated"])
@@ -69,40 +60,40 @@ def test_authenticated_reads_every_row(loaded, table):
 def test_no_api_role_writes_or_truncates_any_table(loaded, role, table, statement):
     before = loaded.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
-        _as(loaded.conn, role, statement.format(t=table))
+        as_api_role(loaded.api, role, statement.format(t=table))
     assert loaded.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == before
 
 
 @pytest.mark.parametrize("table", TABLES)
 def test_anon_reads_nothing(loaded, table):
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
-        _as(loaded.conn, "anon", f"SELECT count(*) FROM {table}")
+        as_api_role(loaded.api, "anon", f"SELECT count(*) FROM {table}")
 
 
 @pytest.mark.parametrize("function", sorted(CALLS))
 def test_authenticated_may_call_every_function(loaded, function):
-    answer = call_as(loaded.conn, function, CALLS[function])
+    answer = call_as(loaded.api, function, CALLS[function])
     assert answer.ok, answer.error
     assert answer.rows
 
 
 @pytest.mark.parametrize("function", sorted(CALLS))
 def test_anon_may_call_no_function(loaded, function):
-    answer = call_as(loaded.conn, function, CALLS[function], role="anon")
+    answer = call_as(loaded.api, function, CALLS[function], role="anon")
     assert answer.sqlstate == "42501"
     assert answer.error == f"permission denied for function {function}"
 
 
 def test_a_function_reads_as_its_caller(loaded):
     # SECURITY INVOKER: a caller who may not read the table cannot read it through the API.
-    loaded.conn.execute("BEGIN")
+    # The API's login sees committed grants only, so the revoke commits and is undone after.
+    loaded.conn.execute("REVOKE SELECT ON public.benchmark_cohorts FROM authenticated")
     try:
-        loaded.conn.execute("REVOKE SELECT ON public.benchmark_cohorts FROM authenticated")
-        answer = call_as(loaded.conn, "benchmark_cohorts_for", {})
+        answer = call_as(loaded.api, "benchmark_cohorts_for", {})
     finally:
-        loaded.conn.execute("ROLLBACK")
+        loaded.conn.execute("GRANT SELECT ON public.benchmark_cohorts TO authenticated")
     assert (answer.sqlstate, answer.error) == (
         "42501",
         "permission denied for table benchmark_cohorts",
     )
-    assert call_as(loaded.conn, "benchmark_cohorts_for", {}).ok
+    assert call_as(loaded.api, "benchmark_cohorts_for", {}).ok

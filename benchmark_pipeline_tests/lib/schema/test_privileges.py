@@ -1,5 +1,6 @@
 """Least privilege for Supabase's API roles, on the embedded server with Supabase's default
-privileges (ALL on every new table in public for anon, authenticated and service_role)."""
+privileges (ALL on every new table in public for anon, authenticated and service_role), each
+role reached as PostgREST reaches it: from the ``authenticator`` login (the ``api`` fixture)."""
 
 import shutil
 
@@ -9,6 +10,7 @@ import pytest
 from benchmark_pipeline.constants import SQL_DIR
 from benchmark_pipeline.lib.schema import migrations
 from benchmark_pipeline.lib.schema.privileges import privilege_problems
+from benchmark_pipeline_tests.support.databases import as_api_role
 
 TABLES = ["public.benchmark_trials", "public.benchmark_cohorts", "public.population_baselines"]
 WRITES = [
@@ -19,43 +21,37 @@ WRITES = [
 ]
 
 
-def _as_role(conn: psycopg.Connection, role: str, statement: str) -> None:
-    with conn.transaction(force_rollback=True):
-        conn.execute(f"SET LOCAL ROLE {role}")
-        conn.execute(statement)
-
-
-def test_new_tables_get_supabase_default_grants(conn):
+def test_new_tables_get_supabase_default_grants(conn, api):
     conn.execute("CREATE TABLE public.scratch (a int)")
     problems = privilege_problems(conn, ["public.scratch"])
     assert "anon holds SELECT, INSERT, UPDATE, REFERENCES, DELETE, TRUNCATE, TRIGGER" in problems[0]
-    _as_role(conn, "anon", "TRUNCATE public.scratch")  # the hole RLS does not cover
+    as_api_role(api, "anon", "TRUNCATE public.scratch")  # the hole RLS does not cover
 
 
-def test_before_062_anon_could_truncate_every_table(conn, tmp_path):
+def test_before_062_anon_could_truncate_every_table(conn, api, tmp_path):
     sql_dir = tmp_path / "sql"
     sql_dir.mkdir()
     for name in ("059", "060", "061"):
         shutil.copy(next(SQL_DIR.glob(f"{name}_*.sql")), sql_dir)
     migrations.apply_migrations(conn, migrations.discover(sql_dir))
     for table in TABLES:
-        _as_role(conn, "anon", f"TRUNCATE {table}")
-        _as_role(conn, "authenticated", f"TRUNCATE {table}")
+        as_api_role(api, "anon", f"TRUNCATE {table}")
+        as_api_role(api, "authenticated", f"TRUNCATE {table}")
 
 
 @pytest.mark.parametrize("role", ["anon", "authenticated"])
 @pytest.mark.parametrize("table", TABLES)
 @pytest.mark.parametrize("statement", WRITES)
-def test_api_roles_cannot_write_or_truncate(migrated, role, table, statement):
+def test_api_roles_cannot_write_or_truncate(migrated, api, role, table, statement):
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
-        _as_role(migrated, role, statement.format(t=table))
+        as_api_role(api, role, statement.format(t=table))
 
 
 @pytest.mark.parametrize("table", TABLES)
-def test_authenticated_reads_and_anon_does_not(migrated, table):
-    _as_role(migrated, "authenticated", f"SELECT count(*) FROM {table}")
+def test_authenticated_reads_and_anon_does_not(migrated, api, table):
+    as_api_role(api, "authenticated", f"SELECT count(*) FROM {table}")
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
-        _as_role(migrated, "anon", f"SELECT count(*) FROM {table}")
+        as_api_role(api, "anon", f"SELECT count(*) FROM {table}")
 
 
 def test_migrated_database_has_no_privilege_problem(migrated):

@@ -1,5 +1,6 @@
-"""The read API's answers, called as a signed-in user, against values computed here from the
-loaded rows (read as the owner): counts, pages, filters and the benchmark rule."""
+"""The read API's answers, called as a signed-in user through the API's login (authenticator),
+against values computed here from the loaded rows (read as the owner): counts, pages, filters
+and the benchmark rule."""
 
 from collections import Counter
 from datetime import date, datetime
@@ -33,17 +34,17 @@ def current(conn) -> pd.DataFrame:
 
 def test_indication_groups_agree_with_the_classifier(loaded):
     for category in CATEGORIES:
-        answer = ok(loaded.conn, "benchmark_indication_group", indication_category=category)
+        answer = ok(loaded.api, "benchmark_indication_group", indication_category=category)
         assert answer.value == group(category), category
     assert set(GROUPS) | PSYCHIATRIC == set(CATEGORIES)
     for unknown in (None, "psychiatric", "Depression"):
         assert (
-            ok(loaded.conn, "benchmark_indication_group", indication_category=unknown).value is None
+            ok(loaded.api, "benchmark_indication_group", indication_category=unknown).value is None
         )
 
 
 def test_summary_counts_the_loaded_rows(loaded):
-    summary = ok(loaded.conn, "benchmark_summary").value
+    summary = ok(loaded.api, "benchmark_summary").value
     frame, rows = trials(loaded.conn), loaded.rows
     now = frame[frame["missing_since"].isna()]
     groups = Counter(now["group"])
@@ -70,8 +71,8 @@ def test_summary_counts_the_loaded_rows(loaded):
         assert datetime.fromisoformat(changed) == max(stamps), table
 
 
-def test_summary_of_empty_tables_says_never_changed(migrated):
-    summary = call_as(migrated, "benchmark_summary").value
+def test_summary_of_empty_tables_says_never_changed(migrated, api):
+    summary = call_as(api, "benchmark_summary").value
     assert set(summary["last_changed"].values()) == {None}
     assert summary["trials"]["current"] == summary["cohorts"] == 0
     assert summary["trials_by_modality"] == {}
@@ -80,7 +81,7 @@ def test_summary_of_empty_tables_says_never_changed(migrated):
 def test_modalities_and_trial_counts_match_the_rows(loaded):
     now = current(loaded.conn).explode("all_modalities")
     cohorts = loaded.rows.cohorts
-    answer = ok(loaded.conn, "benchmark_modalities").records()
+    answer = ok(loaded.api, "benchmark_modalities").records()
     names = sorted(set(now["all_modalities"]) | set(cohorts["modality"]))
     assert [r["modality"] for r in answer] == names
     for row in answer:
@@ -92,22 +93,20 @@ def test_modalities_and_trial_counts_match_the_rows(loaded):
         assert (row["cohorts"], row["pooled_meta_analyses"]) == (len(theirs) - pooled, pooled)
         for only, count in ((True, psychiatric), (False, len(mine))):
             answer = ok(
-                loaded.conn,
+                loaded.api,
                 "benchmark_trial_count",
                 modality=row["modality"],
                 psychiatric_only=only,
             )
             assert answer.value == count
     every = current(loaded.conn)
-    assert ok(loaded.conn, "benchmark_trial_count").value == (every["group"] == "psychiatric").sum()
-    all_trials = ok(loaded.conn, "benchmark_trial_count", psychiatric_only=False).value
+    assert ok(loaded.api, "benchmark_trial_count").value == (every["group"] == "psychiatric").sum()
+    all_trials = ok(loaded.api, "benchmark_trial_count", psychiatric_only=False).value
     assert all_trials == len(every)
-    ketamine = ok(loaded.conn, "benchmark_trial_count", modality="ketamine").value
+    ketamine = ok(loaded.api, "benchmark_trial_count", modality="ketamine").value
     assert (
         ketamine
-        < ok(
-            loaded.conn, "benchmark_trial_count", modality="ketamine", psychiatric_only=False
-        ).value
+        < ok(loaded.api, "benchmark_trial_count", modality="ketamine", psychiatric_only=False).value
     )
 
 
@@ -145,9 +144,9 @@ def test_trial_pages_hold_every_current_trial_once_in_a_stable_order(loaded, fil
         zip(chosen["start_date"], chosen["nct_id"], strict=True),
         key=lambda r: (-(r[0] or date.min).toordinal(), r[1]),
     )
-    assert _pages(loaded.conn, 3, **filters) == [nct for _, nct in expected]
-    assert _pages(loaded.conn, 500, **filters) == [nct for _, nct in expected]
-    assert "NCT90000011" not in _pages(loaded.conn, 50)  # no longer in the registry
+    assert _pages(loaded.api, 3, **filters) == [nct for _, nct in expected]
+    assert _pages(loaded.api, 500, **filters) == [nct for _, nct in expected]
+    assert "NCT90000011" not in _pages(loaded.api, 50)  # no longer in the registry
 
 
 def test_cohorts_for_filters_like_the_rows(loaded):
@@ -158,7 +157,7 @@ def test_cohorts_for_filters_like_the_rows(loaded):
         for column, value in filters.items():
             keep &= cohorts[column] == value
         names = [
-            r["cohort_name"] for r in ok(loaded.conn, "benchmark_cohorts_for", **filters).records()
+            r["cohort_name"] for r in ok(loaded.api, "benchmark_cohorts_for", **filters).records()
         ]
         assert sorted(names) == sorted(cohorts.loc[keep, "cohort_name"]), filters
         assert len(names) == keep.sum() > 0
@@ -173,7 +172,7 @@ def test_primary_benchmark_follows_the_rule_for_every_combination(loaded):
     }
     for modality, condition, instrument in sorted(combos, key=str):
         arguments = {"modality": modality, "condition": condition, "instrument": instrument}
-        answer = ok(loaded.conn, "primary_benchmark", **arguments).value
+        answer = ok(loaded.api, "primary_benchmark", **arguments).value
         expected = rule(cohorts, modality, condition, instrument)
         assert answer["cohort_name"] == expected.cohort_name, arguments
         assert answer["rule_step"] == expected.step, arguments
@@ -182,7 +181,7 @@ def test_primary_benchmark_follows_the_rule_for_every_combination(loaded):
 
 
 def test_primary_benchmark_examples(loaded):
-    conn = loaded.conn
+    conn = loaded.api
     mdma = ok(
         conn, "primary_benchmark", modality="mdma", condition="PTSD", instrument="CAPS-5"
     ).value
@@ -206,7 +205,7 @@ def test_primary_benchmark_examples(loaded):
 
 
 def test_the_app_view_calls_every_read_function_and_compares_every_reported_instrument(loaded):
-    view = app_view(loaded.conn)
+    view = app_view(loaded.api)
     assert view.failures() == []
     assert {a.function for a in view.answers} == {*READ_FUNCTIONS, "benchmark_instruments"}
     compared = [a.arguments["instrument"] for a in view.of("benchmark_comparison")]

@@ -53,7 +53,7 @@ def test_comparison_worked_examples(
     loaded, instrument, baseline, current, modality, compared, difference, label
 ):
     answer = ok(
-        loaded.conn,
+        loaded.api,
         "benchmark_comparison",
         instrument=instrument,
         baseline_score=baseline,
@@ -123,13 +123,13 @@ def test_comparison_worked_examples(
     ],
 )  # fmt: skip
 def test_bad_arguments_raise_a_clear_error(loaded, function, arguments, sqlstate, message):
-    answer = call_as(loaded.conn, function, arguments)
+    answer = call_as(loaded.api, function, arguments)
     assert answer.sqlstate == sqlstate
     assert answer.error.split("; ")[0] == message
 
 
 def test_unknown_instrument_errors_list_the_known_ones(loaded):
-    answer = call_as(loaded.conn, "primary_benchmark", {"instrument": "HAM-D"})
+    answer = call_as(loaded.api, "primary_benchmark", {"instrument": "HAM-D"})
     assert answer.error.endswith(
         "detail: known instruments: CAPS-5, GRID-HAMD-17, IES-R, MADRS, PHDD-TLFB, PHQ-9, "
         "QIDS-SR-16, mixed"

@@ -42,12 +42,12 @@ def test_every_function_is_stable_invoker_pinned_commented_and_for_signed_in_use
         assert (signed_in, anon) == (True, False), name
 
 
-def test_067_and_068_run_again_without_changing_anything(migrated):
-    before = call_as(migrated, "benchmark_summary").value
+def test_067_and_068_run_again_without_changing_anything(migrated, api):
+    before = call_as(api, "benchmark_summary").value
     for name in FILES:
         migrated.execute((SQL_DIR / name).read_text(encoding="utf-8"))
     assert privilege_problems(migrated, DECLARED.tables, DECLARED.functions) == []
-    assert call_as(migrated, "benchmark_summary").value == before
+    assert call_as(api, "benchmark_summary").value == before
     policies = migrated.execute(
         "SELECT policyname FROM pg_policies WHERE tablename = 'benchmark_instruments'"
     ).fetchall()
@@ -65,7 +65,7 @@ def _next(sql_dir) -> int:
     return max(m.version for m in migrations.discover(sql_dir)) + 1
 
 
-def test_a_migration_granting_anon_execute_is_refused_and_rolled_back(conn, sql_dir):
+def test_a_migration_granting_anon_execute_is_refused_and_rolled_back(conn, api, sql_dir):
     version = _next(sql_dir)
     (sql_dir / f"{version:03d}_open_summary.sql").write_text(
         "GRANT EXECUTE ON FUNCTION public.benchmark_summary() TO anon;\n"
@@ -76,7 +76,7 @@ def test_a_migration_granting_anon_execute_is_refused_and_rolled_back(conn, sql_
     ):
         migrations.apply_migrations(conn, migrations.discover(sql_dir))
     assert version not in {row.version for row in migrations.read_ledger(conn)}
-    assert call_as(conn, "benchmark_summary", role="anon").sqlstate == "42501"
+    assert call_as(api, "benchmark_summary", role="anon").sqlstate == "42501"
     comment = conn.execute("SELECT obj_description('public.benchmark_summary()'::regprocedure)")
     assert comment.fetchone()[0] != "changed"
 

@@ -1,0 +1,1 @@
+"""Alerts about unattended work: the message a person receives, and the channels that carry it."""
