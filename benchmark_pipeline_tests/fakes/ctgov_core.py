@@ -28,11 +28,16 @@ from .ctgov_query import (
     project,
 )
 from .ctgov_records import TrialRecords
+from .ctgov_results import with_results
 
 API_PREFIX = "/api/v2"
 MAX_PAGE_SIZE = 1000
 
 Outcome = Reply | Stall | str  # str: RESET
+
+
+def _as_stored(study: dict) -> dict:
+    return study
 
 
 def _json(body: object) -> bytes:
@@ -227,8 +232,9 @@ class FakeCtgov:
             return _Listing(body, first=False)
         with self.records.lock:
             page = matching[offset : offset + request.page_size]
+            shown = with_results if request.wants_results else _as_stored
             body["studies"] = [
-                project(self.records.studies[n], request.pieces)
+                project(shown(self.records.studies[n]), request.pieces)
                 for n in page
                 if n in self.records.studies
             ]

@@ -4,9 +4,10 @@ Only what the pipeline sends is implemented: ``query.intr`` as terms or quoted p
 with ``OR`` (words side by side must all match, whole words as Essie reads them, in intervention
 names, other names and descriptions; ``AREA[InterventionName]`` or
 ``AREA[InterventionOtherName]`` before a term narrows it to that field), ``filter.overallStatus``,
-``filter.ids``, ``fields`` (piece names, see ``PIECES``), ``pageSize``, ``pageToken`` and
-``countTotal``. Any other parameter the real API knows is refused with a message that names the
-fake, so a test never passes on a silently ignored parameter.
+``filter.ids``, ``fields`` (piece names, see ``PIECES``; a results piece such as
+``ResultsSection`` attaches the posted results, ``ctgov_results``), ``pageSize``, ``pageToken``
+and ``countTotal``. Any other parameter the real API knows is refused with a message that names
+the fake, so a test never passes on a silently ignored parameter.
 """
 
 import base64
@@ -52,7 +53,14 @@ PIECES: dict[str, tuple[str, ...]] = {
     "ConditionBrowseModule": ("derivedSection", "conditionBrowseModule"),
     "InterventionBrowseModule": ("derivedSection", "interventionBrowseModule"),
     "HasResults": ("hasResults",),
+    "LastUpdatePostDate": ("protocolSection", "statusModule", "lastUpdatePostDateStruct", "date"),
+    "ResultsSection": ("resultsSection",),
+    "ParticipantFlowModule": ("resultsSection", "participantFlowModule"),
+    "BaselineCharacteristicsModule": ("resultsSection", "baselineCharacteristicsModule"),
+    "OutcomeMeasuresModule": ("resultsSection", "outcomeMeasuresModule"),
 }
+# Pieces that ask for posted results: only these make the fake attach them (``ctgov_results``).
+RESULTS_PIECES = frozenset(p for p, path in PIECES.items() if path[0] == "resultsSection")
 _LIST_SEPARATOR = re.compile(r"[,|]")
 
 
@@ -173,6 +181,11 @@ class StudiesRequest:
             selection_key=hashlib.sha256(json.dumps(selection).encode()).hexdigest()[:16],
             pieces=parse_fields(one.get("fields", "")),
         )
+
+    @property
+    def wants_results(self) -> bool:
+        """Whether ``fields`` names a piece of the posted results."""
+        return not RESULTS_PIECES.isdisjoint(self.pieces)
 
     def selects(self, study: dict) -> bool:
         """Whether the study belongs to the result (a query of NCT ids only ignores filters)."""

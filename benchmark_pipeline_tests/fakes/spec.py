@@ -97,8 +97,10 @@ def piece_paths(piece: str) -> list[tuple[str, ...]]:
     """JSON paths in ``Study`` whose property name is the ``fields`` piece ``piece``.
 
     A piece of the data structure is named for its property in PascalCase (``ConditionBrowseModule``
-    is ``derivedSection.conditionBrowseModule``, ``NCTId`` is ``...identificationModule.nctId``);
-    an empty list means the spec has no such field.
+    is ``derivedSection.conditionBrowseModule``, ``NCTId`` is ``...identificationModule.nctId``),
+    and a piece naming a date is the ``date`` of its date struct (``LastUpdatePostDate`` is
+    ``...statusModule.lastUpdatePostDateStruct.date``); an empty list means the spec has no such
+    field.
     """
     schemas = load_spec()["components"]["schemas"]
     found: list[tuple[str, ...]] = []
@@ -111,6 +113,8 @@ def piece_paths(piece: str) -> list[tuple[str, ...]]:
             here = (*path, prop)
             if prop.lower() == piece.lower():
                 found.append(here)
+            elif prop.lower() == f"{piece}Struct".lower() and "$ref" in sub:
+                found.append((*here, "date"))
             ref = sub.get("$ref") or sub.get("items", {}).get("$ref")
             target = ref.rsplit("/", 1)[1] if ref else None
             if target and target not in seen:
