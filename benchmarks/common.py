@@ -35,6 +35,7 @@ SECTIONS = (
     "machine",
     "load",
     "parse",
+    "results",
     "pipeline",
     "materialize",
     "memory",

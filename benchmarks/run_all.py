@@ -16,12 +16,14 @@ from benchmarks import (
     memory,
     parse_throughput,
     pipeline,
+    results_decoding,
     teds_aggregate,
 )
 
 BENCHMARKS = {
     "load": load_throughput.run,
     "parse": parse_throughput.run,
+    "results": results_decoding.run,
     "pipeline": pipeline.run,
     "materialize": materialize.run,
     "memory": memory.run,

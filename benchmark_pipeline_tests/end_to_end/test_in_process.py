@@ -149,7 +149,7 @@ def test_connection_killed_during_the_trials_load(defs, postgres, fake_api, reco
     assert status == records.get(changed)["protocolSection"]["statusModule"]["overallStatus"]
 
 
-def test_weekly_job_from_the_schedule_runs_the_trials_refresh_only(
+def test_weekly_job_from_the_schedule_runs_the_trials_refresh_and_its_results_only(
     defs, postgres, fake_api, records, migrated
 ):
     schedule = defs.resolve_schedule_def("weekly_trials_refresh")
@@ -165,7 +165,12 @@ def test_weekly_job_from_the_schedule_runs_the_trials_refresh_only(
     materialized = {
         event.asset_key.to_user_string() for event in result.get_asset_materialization_events()
     }
-    assert materialized == {"raw_benchmark_trials", "benchmark_trials"}
+    assert materialized == {
+        "raw_benchmark_trials",
+        "benchmark_trials",
+        "raw_trial_results",
+        "benchmark_trial_results",
+    }
     assert _trial_ids(postgres) == sorted(expected_nct_ids(records))
     with postgres.connect() as conn:
         assert conn.execute("SELECT count(*) FROM public.benchmark_cohorts").fetchone()[0] == 0

@@ -2,7 +2,8 @@
 of the read API: the instruments file, the seed cohorts with the recomputed Metapsy pooled rows
 (plus a few PHQ-9 cohorts marked as test rows, since no published PHQ-9 cohort is in the seed),
 trials of known indication categories (one of them no longer in the registry), the pinned
-Metapsy study outcomes and one synthetic TEDS-D year."""
+Metapsy study outcomes, one synthetic TEDS-D year and the registry results of a few fake trials
+(``trial_results_rows``)."""
 
 from dataclasses import dataclass
 
@@ -27,6 +28,7 @@ from benchmark_pipeline.lib.trials.load import load_trials
 from benchmark_pipeline.lib.trials.records import build_trials
 from benchmark_pipeline_tests.fakes import study
 from benchmark_pipeline_tests.support import teds
+from benchmark_pipeline_tests.support.trial_results_rows import load_trial_results
 
 TEST_DOI = "10.5555/benchmark-pipeline-test"
 
@@ -134,6 +136,7 @@ class LoadedRows:
     study_outcomes: int
     baselines: int
     instruments: int
+    trial_results: pd.DataFrame  # the rows of benchmark_trial_results loaded
 
 
 def load_benchmark_rows(conn: psycopg.Connection) -> LoadedRows:
@@ -159,4 +162,7 @@ def load_benchmark_rows(conn: psycopg.Connection) -> LoadedRows:
 
     load_trials(conn, build_trials({"search": [*TRIALS, GONE]}).frame)
     load_trials(conn, build_trials({"search": TRIALS}).frame, gone=["NCT90000011"])
-    return LoadedRows(cohorts.valid, len(outcomes), len(groups), len(instruments.instruments))
+    results = load_trial_results(conn)
+    return LoadedRows(
+        cohorts.valid, len(outcomes), len(groups), len(instruments.instruments), results
+    )

@@ -4,6 +4,7 @@ schedule."""
 import dagster as dg
 
 from .assets import benchmark_trials, raw_benchmark_trials
+from .results import benchmark_trial_results, raw_trial_results
 
 # Unattended weekly runs retry a failed step twice, a minute and then about two minutes later;
 # materializations from the UI or tests fail at once. The HTTP client has its own retries.
@@ -17,11 +18,15 @@ REFRESH_TAG = {"benchmark_pipeline/refresh": "trials"}
 
 trials_refresh_job = dg.define_asset_job(
     name="trials_refresh_job",
-    selection=dg.AssetSelection.assets(raw_benchmark_trials, benchmark_trials),
+    selection=dg.AssetSelection.assets(
+        raw_benchmark_trials, benchmark_trials, raw_trial_results, benchmark_trial_results
+    ),
     op_retry_policy=REFRESH_RETRY,
     tags=REFRESH_TAG,
     description=(
-        "Search ClinicalTrials.gov and load public.benchmark_trials, with the checks of both. "
+        "Search ClinicalTrials.gov and load public.benchmark_trials, then read the posted results "
+        "of the trials whose record changed into public.benchmark_trial_results, with the "
+        "checks of all four. "
         "Set benchmark_trials' dry_run to rehearse without writing."
     ),
 )

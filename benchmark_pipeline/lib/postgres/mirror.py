@@ -1,5 +1,7 @@
 """A table that mirrors its input exactly: upsert every staged row, delete every row not staged,
 and refuse a load that would empty the table or remove most of it unless one run allows it.
+A load may mirror a part of the table only (``Within``: the rows of some trials), leaving the
+rest as it is.
 
 Call ``mirror_frame`` inside the caller's transaction (each ``lib/<domain>/load.py`` opens it,
 rolled back on a dry run); a refused load raises before anything is written. The load locks the
@@ -14,7 +16,6 @@ import psycopg
 from psycopg import sql
 
 from benchmark_pipeline.lib.postgres.staged_upsert import (
-    delete_not_in_stage,
     key_match,
     lock_for_load,
     stage_frame,
@@ -30,6 +31,19 @@ class MassRemovalError(RuntimeError):
 
 
 @dataclass(frozen=True)
+class Within:
+    """The part of a table a load mirrors: the rows whose ``column`` is one of ``values``."""
+
+    column: str
+    values: Sequence[str]
+
+    def condition(self, alias: str = "t") -> sql.Composable:
+        return sql.SQL("{} = ANY({})").format(
+            sql.Identifier(alias, self.column), sql.Literal(list(self.values))
+        )
+
+
+@dataclass(frozen=True)
 class MirrorCounts:
     staged: int
     inserted: int
@@ -41,12 +55,33 @@ class MirrorCounts:
         return self.staged - self.inserted - self.updated
 
 
+def _not_staged(
+    table: str, stage: sql.Identifier, key: Sequence[str], within: Within | None
+) -> sql.Composable:
+    scope = sql.SQL(" AND {}").format(within.condition()) if within else sql.SQL("")
+    return sql.SQL("FROM {} AS t WHERE NOT EXISTS (SELECT FROM {} AS s WHERE {}){}").format(
+        sql.Identifier(*table.split(".")), stage, key_match(key), scope
+    )
+
+
 def _would_remove(
-    conn: psycopg.Connection, table: str, stage: sql.Identifier, key: Sequence[str]
+    conn: psycopg.Connection,
+    table: str,
+    stage: sql.Identifier,
+    key: Sequence[str],
+    within: Within | None = None,
 ) -> int:
-    query = sql.SQL(
-        "SELECT count(*) FROM {} AS t WHERE NOT EXISTS (SELECT FROM {} AS s WHERE {})"
-    ).format(sql.Identifier(*table.split(".")), stage, key_match(key))
+    query = sql.SQL("SELECT count(*) {}").format(_not_staged(table, stage, key, within))
+    return conn.execute(query).fetchone()[0]
+
+
+def _outside(conn: psycopg.Connection, table: str, within: Within | None) -> int:
+    """Rows of ``table`` outside the part a load mirrors (they stay as they are)."""
+    if within is None:
+        return 0
+    query = sql.SQL("SELECT count(*) FROM {} AS t WHERE NOT ({})").format(
+        sql.Identifier(*table.split(".")), within.condition()
+    )
     return conn.execute(query).fetchone()[0]
 
 
@@ -81,8 +116,10 @@ def mirror_frame(
     columns: Sequence[str],
     allow_mass_removal: bool = False,
     touch: str | None = "updated_at",
+    within: Within | None = None,
 ) -> MirrorCounts:
-    """Make ``table`` hold exactly the rows of ``frame[columns]``, keyed by ``key``.
+    """Make ``table`` hold exactly the rows of ``frame[columns]``, keyed by ``key`` (with
+    ``within``: make that part of the table hold exactly them, and leave the rest).
 
     Raises ``MassRemovalError`` (before writing) when the load would remove every row, or more
     than half of them without ``allow_mass_removal``. The keys alone are staged to find the rows
@@ -94,12 +131,17 @@ def mirror_frame(
     keys = None
     if rows_before:
         keys = stage_frame(conn, table, frame, key, name=f"keys_{table.replace('.', '_')}")
-        removing = _would_remove(conn, table, keys, key)
-        refusal = removal_refusal(table, rows_before, len(frame), removing, allow_mass_removal)
+        removing = _would_remove(conn, table, keys, key, within)
+        staying = len(frame) + _outside(conn, table, within)
+        refusal = removal_refusal(table, rows_before, staying, removing, allow_mass_removal)
         if refusal:
             raise MassRemovalError(refusal)
     counts = upsert_frame(conn, table, frame, key=key, columns=columns, touch=touch)
-    removed = delete_not_in_stage(conn, table, keys, key=key) if keys is not None else 0
+    removed = 0
+    if keys is not None:
+        removed = conn.execute(
+            sql.SQL("DELETE {}").format(_not_staged(table, keys, key, within))
+        ).rowcount
     return MirrorCounts(
         staged=counts.staged, inserted=counts.inserted, updated=counts.updated, removed=removed
     )
@@ -129,6 +171,7 @@ def load_mirror(
     check: Callable[[psycopg.Connection], list[str]],
     dry_run: bool,
     allow_mass_removal: bool = False,
+    within: Within | None = None,
 ) -> MirrorLoad:
     """One load of a mirrored table in a transaction of its own (rolled back on a dry run):
     ``mirror_frame``, then ``check`` (the table against what was loaded) before anything commits.
@@ -138,7 +181,13 @@ def load_mirror(
     """
     with conn.transaction(force_rollback=dry_run):
         counts = mirror_frame(
-            conn, table, frame, key=key, columns=columns, allow_mass_removal=allow_mass_removal
+            conn,
+            table,
+            frame,
+            key=key,
+            columns=columns,
+            allow_mass_removal=allow_mass_removal,
+            within=within,
         )
         problems = check(conn)
         rows_loaded = table_row_count(conn, table)

@@ -8,8 +8,9 @@ different number of studies than announced all end the run with a clear error.
 
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from benchmark_pipeline.lib.modalities import INTERVENTION_FIELD_ONLY
 from benchmark_pipeline.lib.trials.client import (
@@ -69,9 +70,15 @@ class Paging:
 
 
 def iter_pages(
-    session: CtgovSession, params: Mapping[str, str], paging: Paging | None = None
+    session: CtgovSession,
+    params: Mapping[str, str],
+    paging: Paging | None = None,
+    decode: Callable[[Answer], Any] | None = None,
 ) -> Iterator[DecodedPage]:
     """Every page of ``/studies`` for ``params``, decoded, until ``nextPageToken`` is absent.
+
+    ``decode`` turns an answer into a page (``studies``, ``rejected``, ``total_count``,
+    ``next_page_token``); by default the trials' own decoder. Posted results use theirs.
 
     An empty page is not the end. Raises ``CtgovError`` when a token repeats or the pages
     outnumber what ``totalCount`` can fill (plus ``EXTRA_PAGES``), ``TotalCountMismatch`` when
@@ -80,7 +87,8 @@ def iter_pages(
     """
     paging = paging if paging is not None else Paging()
     what = describe_request("/studies", params)
-    first = _page(session.get("/studies", {**params, "countTotal": "true"}))
+    decode = decode or _page
+    first = decode(session.get("/studies", {**params, "countTotal": "true"}))
     if first.total_count is None:
         raise CtgovError(f"{what}: first page has no totalCount")
     paging.total_count = first.total_count
@@ -108,7 +116,7 @@ def iter_pages(
                 f"(+{EXTRA_PAGES}); stopping an endless listing"
             )
         seen_tokens.add(token)
-        page = _page(session.get("/studies", {**params, "pageToken": token}))
+        page = decode(session.get("/studies", {**params, "pageToken": token}))
     if paging.received != paging.total_count:
         raise TotalCountMismatch(
             f"{what}: received {paging.received} studies in {paging.pages} page(s) but the API "

@@ -71,3 +71,40 @@ def test_an_empty_input_into_an_empty_table_is_a_no_op(conn: psycopg.Connection)
     )
     counts = _mirror(conn, [])
     assert (counts.staged, counts.inserted, counts.removed) == (0, 0, 0)
+
+
+def test_a_load_within_a_part_mirrors_that_part_and_leaves_the_rest(
+    table: psycopg.Connection,
+) -> None:
+    from benchmark_pipeline.lib.postgres.mirror import Within
+
+    frame = pd.DataFrame({"k": ["b", "e"], "v": [20, 5]})
+    with table.transaction():
+        counts = mirror_frame(
+            table, TABLE, frame, key=["k"], columns=["k", "v"], within=Within("k", ["b", "c", "e"])
+        )
+    # c (in the part, not in the input) goes; a and d (outside the part) stay as they were.
+    assert (counts.inserted, counts.updated, counts.removed) == (1, 1, 1)
+    assert [r[:2] for r in table_snapshot(table, "mirrored")] == [
+        ("a", 1),
+        ("b", 20),
+        ("d", 4),
+        ("e", 5),
+    ]
+
+
+def test_a_part_emptied_is_no_table_emptied(table: psycopg.Connection) -> None:
+    from benchmark_pipeline.lib.postgres.mirror import Within
+
+    empty = pd.DataFrame({"k": pd.Series([], dtype=object), "v": pd.Series([], dtype="Int64")})
+    with table.transaction():
+        counts = mirror_frame(
+            table, TABLE, empty, key=["k"], columns=["k", "v"], within=Within("k", ["d"])
+        )
+    assert counts.removed == 1
+    assert [r[0] for r in table_snapshot(table, "mirrored")] == ["a", "b", "c"]
+    with pytest.raises(MassRemovalError, match="refusing to empty public.mirrored"):
+        with table.transaction():
+            mirror_frame(
+                table, TABLE, empty, key=["k"], columns=["k", "v"], within=Within("k", list("abc"))
+            )

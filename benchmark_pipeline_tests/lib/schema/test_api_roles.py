@@ -32,6 +32,12 @@ CALLS = {
     "benchmark_cohorts_for": {"condition": "PTSD"},
     "primary_benchmark": {"modality": "mdma", "condition": "PTSD"},
     "benchmark_comparison": {"instrument": "CAPS-5", "baseline_score": 50, "current_score": 30},
+    "benchmark_registry_candidates": {
+        "modality": "esketamine",
+        "condition": None,
+        "instrument": "MADRS",
+    },
+    "benchmark_trial_results_for": {"nct_id": "NCT90000021"},
 }
 WRITES = [
     "INSERT INTO {t} DEFAULT VALUES",

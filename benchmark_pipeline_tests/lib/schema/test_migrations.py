@@ -76,6 +76,7 @@ def test_database_migrated_by_hand_migrates_cleanly_and_gets_its_ledger_row(conn
         "benchmark_cohorts_authenticated_select",
         "benchmark_instruments_authenticated_select",
         "benchmark_study_outcomes_authenticated_select",
+        "benchmark_trial_results_authenticated_select",
         "benchmark_trials_authenticated_select",
         "population_baselines_authenticated_select",
     ]
