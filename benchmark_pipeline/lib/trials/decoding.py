@@ -8,8 +8,9 @@ its NCT id, field path and reason, and the others are kept.
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -151,7 +152,15 @@ def decode_page(body: bytes) -> DecodedPage:
     return DecodedPage(studies, page.total_count, page.next_page_token, rejected)
 
 
-def _by_study(body: bytes) -> DecodedPage:
+T = TypeVar("T")
+
+
+def study_by_study(
+    body: bytes, decode: Callable[[msgspec.Raw], T]
+) -> tuple[PageOfRaw, list[T], list[Rejected]]:
+    """A page whose studies did not all decode, decoded one study at a time with ``decode``:
+    the page, the studies that decoded, and a ``Rejected`` (NCT id, field, reason) for each
+    other. ``MalformedResponse`` when the page itself is not a ``PagedStudies``."""
     try:
         page = _PAGE_OF_RAW.decode(body)
     except msgspec.ValidationError as exc:
@@ -159,16 +168,19 @@ def _by_study(body: bytes) -> DecodedPage:
     studies, rejected = [], []
     for raw in page.studies:
         try:
-            studies.append(_STUDY.decode(raw))
+            studies.append(decode(raw))
         except msgspec.ValidationError as exc:
             rejected.append(Rejected(_identity(raw), *split_error(exc)))
-    studies = _checked(studies, rejected, _ESCAPED_NUL in body)
-    return DecodedPage(studies, page.total_count, page.next_page_token, rejected)
+    return page, studies, rejected
 
 
-def _from_stdlib_json(body: bytes) -> DecodedPage:
-    # msgspec refuses some JSON the standard library reads (a lone surrogate escape in one
-    # string): such a page is still a page, and only the study holding it is rejected.
+def stdlib_study_by_study(
+    body: bytes, convert: Callable[[Any], T]
+) -> tuple[PageOfAny, list[T], list[Rejected]]:
+    """A page msgspec cannot read as JSON, read by the standard library (which takes some JSON
+    msgspec refuses, e.g. a lone surrogate escape in one string), each study converted with
+    ``convert`` (raising ``RecordError``): such a page is still a page, and only the study
+    holding it is rejected. ``MalformedResponse`` when it is not JSON or not a page."""
     try:
         document = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -180,9 +192,20 @@ def _from_stdlib_json(body: bytes) -> DecodedPage:
     studies, rejected = [], []
     for record in page.studies:
         try:
-            studies.append(convert_study(record))
+            studies.append(convert(record))
         except RecordError as exc:
             rejected.append(exc.rejected)
+    return page, studies, rejected
+
+
+def _by_study(body: bytes) -> DecodedPage:
+    page, studies, rejected = study_by_study(body, _STUDY.decode)
+    studies = _checked(studies, rejected, _ESCAPED_NUL in body)
+    return DecodedPage(studies, page.total_count, page.next_page_token, rejected)
+
+
+def _from_stdlib_json(body: bytes) -> DecodedPage:
+    page, studies, rejected = stdlib_study_by_study(body, convert_study)
     return DecodedPage(studies, page.total_count, page.next_page_token, rejected)
 
 

@@ -9,6 +9,7 @@ import dagster as dg
 import psycopg
 import pytest
 
+from benchmark_pipeline.defs.cohorts.instruments import benchmark_instruments
 from benchmark_pipeline.defs.schema.assets import benchmark_schema
 from benchmark_pipeline.defs.trials.assets import benchmark_trials, raw_benchmark_trials
 from benchmark_pipeline.defs.trials.results import benchmark_trial_results, raw_trial_results
@@ -17,12 +18,14 @@ from benchmark_pipeline.defs.trials.results_checks import (
     instrument_recognition,
     results_decoded,
 )
+from benchmark_pipeline.lib.schema.read_api import call_as
 from benchmark_pipeline_tests.fakes import FakeCtgov, fake_resource, generate_records
 from benchmark_pipeline_tests.support.databases import table_snapshot
 from benchmark_pipeline_tests.support.trials_runs import evaluations
 
 ASSETS = [
     benchmark_schema,
+    benchmark_instruments,
     raw_benchmark_trials,
     benchmark_trials,
     raw_trial_results,
@@ -196,3 +199,59 @@ def _insert_cohort(conn, nct_id: str, instrument: str, change_mean: Decimal) -> 
         " '10.1000/test', %s, 'psilocybin', 'MDD', 'clinical_trial', 40, %s, %s)",
         [nct_id, instrument, change_mean],
     )
+
+
+def test_the_app_compares_a_patient_with_a_registry_arm_the_run_loaded(records, postgres, instance):
+    # No cohort is loaded here, so every instrument is one only registry results report.
+    _run(records, postgres, instance)
+    with psycopg.connect(postgres.dsn(), autocommit=True) as conn:
+        usable = conn.execute(
+            "SELECT r.modality, r.instrument, r.nct_id, r.measure_no, r.group_id, r.quantity,"
+            " r.value, r.analysed_n FROM public.benchmark_trial_results r"
+            " JOIN public.benchmark_instruments i ON i.name = r.instrument"
+            " WHERE r.comparable AND NOT r.held_for_review AND r.arm_role = 'active'"
+            " AND r.dispersion_kind = 'standard_deviation' AND r.spread IS NOT NULL"
+            " AND r.analysed_n > 0 AND r.value BETWEEN -(i.score_max - i.score_min)"
+            " AND i.score_max ORDER BY r.analysed_n DESC, r.nct_id LIMIT 1"
+        ).fetchone()
+        assert usable, "the fake's results hold no usable arm"
+        modality, instrument = usable[0], usable[1]
+        answer = call_as(
+            conn,
+            "benchmark_comparison",
+            {
+                "instrument": instrument,
+                "baseline_score": 30,
+                "current_score": 15,
+                "modality": modality,
+            },
+        )
+        candidates = conn.execute(
+            "SELECT nct_id, measure_no, group_id FROM public.benchmark_trial_results"
+            " WHERE comparable AND NOT held_for_review AND arm_role = 'active'"
+            " AND instrument = %s AND modality = %s",
+            [instrument, modality],
+        ).fetchall()
+    assert answer.ok, answer.error
+    comparison = answer.value
+    benchmark = comparison["benchmark"]
+    assert benchmark["rule_step"] == 4
+    assert benchmark["setting"] == "registry_results"
+    posted = benchmark["registry_result"]
+    assert (posted["nct_id"], posted["measure_no"], posted["group_id"]) in set(candidates)
+    assert posted["nct_id"] in benchmark["chosen_because"]
+    assert "ClinicalTrials.gov" in benchmark["source_citation"]
+    # The number compared is the posted one, in the instrument's points, never rescaled.
+    with psycopg.connect(postgres.dsn(), autocommit=True) as conn:
+        value = conn.execute(
+            "SELECT value FROM public.benchmark_trial_results WHERE nct_id = %s"
+            " AND measure_no = %s AND group_id = %s AND class_no = %s AND category_no = %s",
+            [
+                posted["nct_id"],
+                posted["measure_no"],
+                posted["group_id"],
+                posted["class_no"],
+                posted["category_no"],
+            ],
+        ).fetchone()[0]
+    assert Decimal(str(comparison["benchmark_value"])) == value

@@ -15,7 +15,6 @@ measurement). A value that is not a number ("NA") is legal: it is the rows that 
 text.
 """
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -29,16 +28,16 @@ from benchmark_pipeline.lib.trials.decoding import (
     RecordError,
     Rejected,
     split_error,
+    stdlib_study_by_study,
+    study_by_study,
     text_rejection,
 )
 from benchmark_pipeline.lib.trials.results.references import reference_problems
 from benchmark_pipeline.lib.trials.results.wire import ResultsPage, ResultsSection, ResultsStudy
-from benchmark_pipeline.lib.trials.wire import PageOfAny, PageOfRaw
 
 _NCT_PATH = "protocolSection.identificationModule.nctId"
 _LAST_UPDATE_PATH = "protocolSection.statusModule.lastUpdatePostDateStruct.date"
 _PAGE = msgspec.json.Decoder(ResultsPage)
-_PAGE_OF_RAW = msgspec.json.Decoder(PageOfRaw)
 _STUDY = msgspec.json.Decoder(ResultsStudy)
 _ESCAPED_NUL = b"\\u0000"
 
@@ -107,44 +106,20 @@ def _checked(
 
 
 def _by_study(body: bytes) -> DecodedResults:
-    try:
-        page = _PAGE_OF_RAW.decode(body)
-    except msgspec.ValidationError as exc:
-        raise MalformedResponse(f"not a PagedStudies page: {_where(exc)}") from None
-    studies, rejected = [], []
-    for raw in page.studies:
-        try:
-            studies.append(_STUDY.decode(raw))
-        except msgspec.ValidationError as exc:
-            rejected.append(Rejected(_nct_in(_json_or_none(raw)), *split_error(exc)))
+    page, studies, rejected = study_by_study(body, _STUDY.decode)
     return _checked(studies, page.total_count, page.next_page_token, rejected, body)
 
 
-def _from_stdlib_json(body: bytes) -> DecodedResults:
-    # msgspec refuses some JSON the standard library reads (a lone surrogate escape in one
-    # string): such a page is still a page, and only the study holding it is rejected.
+def _convert(record: Any) -> ResultsStudy:
     try:
-        document = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise MalformedResponse(f"not JSON: {exc}") from None
-    try:
-        page = msgspec.convert(document, PageOfAny)
+        return msgspec.convert(record, ResultsStudy)
     except msgspec.ValidationError as exc:
-        raise MalformedResponse(f"not a PagedStudies page: {_where(exc)}") from None
-    studies, rejected = [], []
-    for record in page.studies:
-        try:
-            studies.append(msgspec.convert(record, ResultsStudy))
-        except msgspec.ValidationError as exc:
-            rejected.append(Rejected(_nct_in(record), *split_error(exc)))
+        raise RecordError(_nct_in(record), *split_error(exc)) from None
+
+
+def _from_stdlib_json(body: bytes) -> DecodedResults:
+    page, studies, rejected = stdlib_study_by_study(body, _convert)
     return _checked(studies, page.total_count, page.next_page_token, rejected, None)
-
-
-def _json_or_none(raw: msgspec.Raw) -> Any:
-    try:
-        return msgspec.json.decode(raw)
-    except msgspec.DecodeError:
-        return None
 
 
 def _nct_in(record: Any) -> str | None:
@@ -152,11 +127,6 @@ def _nct_in(record: Any) -> str | None:
     for key in ("protocolSection", "identificationModule", "nctId"):
         record = record.get(key) if isinstance(record, dict) else None
     return record if isinstance(record, str) else None
-
-
-def _where(error: msgspec.MsgspecError) -> str:
-    path, reason = split_error(error)
-    return f"{reason} at {path}"
 
 
 def study_results(study: ResultsStudy, *, check_text: bool = True) -> StudyResults:
