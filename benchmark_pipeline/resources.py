@@ -214,6 +214,12 @@ class AlertChannelsResource(dg.ConfigurableResource):
     webhook_url: str | None = Field(
         default=None, description="Incoming webhook taking a JSON POST (ALERT_WEBHOOK_URL)."
     )
+    delivery_attempts: int = Field(
+        default=3, description="Attempts per channel and alert, the first included."
+    )
+    retry_wait_seconds: float = Field(
+        default=5.0, description="Wait before another attempt; each next one twice as long."
+    )
     webserver_url: str = Field(
         default="http://localhost:3000",
         description="The address people open the Dagster UI at, for run links (DAGSTER_WEBSERVER_URL).",
@@ -246,18 +252,30 @@ class AlertChannelsResource(dg.ConfigurableResource):
     def run_url(self, run_id: str) -> str:
         return f"{self.webserver_url.rstrip('/')}/runs/{run_id}"
 
+    def _attempt(self, deliver: Callable[[], None]) -> None:
+        """``deliver``, tried ``delivery_attempts`` times with growing waits between."""
+        for attempt in range(1, self.delivery_attempts + 1):
+            try:
+                deliver()
+                return
+            except AlertDeliveryError:
+                if attempt >= self.delivery_attempts:
+                    raise
+                time.sleep(self.retry_wait_seconds * 2 ** (attempt - 1))
+
     def send(self, alert: Alert) -> list[str]:
-        """Send ``alert`` by every configured channel and return those that delivered it. Every
-        channel is tried; if any failed, ``AlertDeliveryError`` names each failure."""
+        """Send ``alert`` by every configured channel (each tried ``delivery_attempts`` times)
+        and return those that delivered it. Every channel is tried; if any still failed,
+        ``AlertDeliveryError`` names each failure."""
         delivered, failed = [], []
         smtp = self.smtp()
         attempts = [(smtp.describe(), lambda: send_email(smtp, alert))] if smtp else []
         if self.webhook_url:
             url = self.webhook_url
             attempts.append((f"webhook at {webhook_origin(url)}", lambda: post_webhook(url, alert)))
-        for name, attempt in attempts:
+        for name, deliver in attempts:
             try:
-                attempt()
+                self._attempt(deliver)
             except AlertDeliveryError as exc:
                 failed.append(str(exc))
             else:

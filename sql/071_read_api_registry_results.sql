@@ -41,7 +41,7 @@ AS $$
             END AS on_scale
         FROM public.benchmark_trial_results r
         JOIN public.benchmark_instruments i ON i.name = r.instrument
-        LEFT JOIN public.benchmark_trials t ON t.nct_id = r.nct_id
+        JOIN public.benchmark_trials t ON t.nct_id = r.nct_id AND t.missing_since IS NULL
         WHERE r.comparable
           AND NOT r.held_for_review
           AND r.arm_role = 'active'

@@ -112,8 +112,9 @@ def alert_on_run_failure(context: dg.RunFailureSensorContext, alerts: AlertChann
             f"No alert channel is configured; not sent: {alert.title}: {alert.reason}"
         )
         return dg.SkipReason(f"no alert channel is configured. {HOW_TO_TURN_ON}")
-    # A channel that fails fails this tick, and the next tick tries the run again: an alert
-    # may arrive twice by a channel that worked, never not at all.
+    # Each channel is tried a few times with growing waits. One that still fails fails this
+    # tick (red on the sensor's page, with the channel named); Dagster's run-failure sensor
+    # has moved past the run by then, so that channel does not send this alert again.
     delivered = alerts.send(alert)
     context.log.info(f"Alert for run {run.run_id} sent by {', '.join(delivered)}: {alert.title}")
     return None

@@ -66,6 +66,8 @@ def raw_trial_results(
             trials_read=len(plan.to_read),
             trials_unchanged=len(plan.unchanged),
             trials_rejected=len(value.rejected),
+            trials_not_returned=len(value.not_returned),
+            not_returned_ids=", ".join(value.not_returned[:200]) or None,
             rows=len(frame),
             comparable_rows=int(frame["comparable"].sum()) if len(frame) else 0,
             by_modality=by_modality(value),
@@ -131,6 +133,7 @@ def benchmark_trial_results(
             unchanged=counts.unchanged,
             removed=counts.removed,
             trials_held_for_review=len({d.cohort.nct_id for d in load.held}),
+            newly_held_for_review=", ".join(load.newly_held),
             database=postgres.describe(),
         ),
         check_results=[

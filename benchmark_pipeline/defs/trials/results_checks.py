@@ -57,17 +57,37 @@ def instrument_recognition(raw_trial_results: TrialResults) -> dg.AssetCheckResu
         "Where a verified cohort in benchmark_cohorts names the trial's NCT id and the registry "
         "posted the same instrument and quantity for the active arm, the two means agree "
         "within rounding. A trial where none agrees is held for review by the load (the read "
-        "API never uses its rows) and named here with both values, until a person looks."
+        "API never uses its rows) and named here with both values until the values agree: "
+        "the load that holds it fails this check and its run (so the run-failure alert tells "
+        "someone once); while it stays held, later runs warn."
     ),
 )
 @explains_stops
-def agrees_with_verified_cohorts(postgres: PostgresResource) -> dg.AssetCheckResult:
+def agrees_with_verified_cohorts(
+    context: dg.AssetCheckExecutionContext, postgres: PostgresResource
+) -> dg.AssetCheckResult:
     with postgres.connect(autocommit=True) as conn:
         held = conn.execute(
             f"SELECT nct_id, min(held_reason), count(*) FROM {RESULTS_TABLE}"
             " WHERE held_for_review GROUP BY nct_id ORDER BY nct_id"
         ).fetchall()
+    new = _held_by_this_run(context)
     return check_result(
         [f"{reason} (its {rows:,} rows are held for review)" for _, reason, rows in held],
+        severity=dg.AssetCheckSeverity.ERROR
+        if any(nct in new for nct, _, _ in held)
+        else dg.AssetCheckSeverity.WARN,
         held=inline_table(["nct_id", "reason", "rows held"], held),
+        newly_held=", ".join(sorted(new)) or None,
     )
+
+
+def _held_by_this_run(context: dg.AssetCheckExecutionContext) -> set[str]:
+    """The trials this run's load held for review, not held before it."""
+    key = benchmark_trial_results.key
+    for record in context.instance.fetch_materializations(key, limit=1).records:
+        if record.run_id == context.run.run_id:
+            value = record.asset_materialization.metadata.get("newly_held_for_review")
+            text = str(getattr(value, "value", "") or "")
+            return {nct.strip() for nct in text.split(",") if nct.strip()}
+    return set()

@@ -137,6 +137,7 @@ def test_a_channel_that_fails_fails_the_tick_after_trying_the_others(
             smtp_password="hunter2-secret",
             email_to="a@b.c",
             webhook_url=hook.url,
+            retry_wait_seconds=0,
         )
         with pytest.raises(Exception, match="delivered by webhook at http://127.0.0.1") as raised:
             _evaluate(instance, run, alerts)

@@ -177,6 +177,12 @@ def test_a_value_that_disagrees_with_a_verified_cohort_holds_the_trial_and_stops
             [nct_id],
         ).fetchone()[0]
         assert held
+    # Still held at the next load: the check warns, the run goes on, no second alert.
+    still = _run(records, postgres, instance)
+    check = evaluations(still)["agrees_with_verified_cohorts"]
+    assert (check.passed, check.severity) == (False, dg.AssetCheckSeverity.WARN)
+    assert nct_id in check.description
+    with postgres.connect() as conn:
         # The cohort corrected to the posted value (rounded to one decimal, as a paper prints
         # it): the next load releases the trial.
         conn.execute(

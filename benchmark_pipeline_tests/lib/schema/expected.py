@@ -65,12 +65,13 @@ def rule(cohorts: pd.DataFrame, modality, condition, instrument, scored_only=Fal
 def registry_rule(conn, modality, condition, instrument) -> list[tuple]:
     """The registry arms the rule's fourth step may draw on, written out again from the rows
     (read as the owner), as keys (nct_id, measure_no, group_id, class_no, category_no) in the
-    rule's order: largest analysed N, latest last update, then the key."""
+    rule's order: largest analysed N, latest last update, then the key. Only current trials
+    (in the trials table, not missing from the registry) count."""
     trials = {
         nct: (ms or [m], [c.lower() for c in conditions or []], (category or "").lower())
         for nct, m, ms, conditions, category in conn.execute(
             "SELECT nct_id, modality, modalities, conditions, indication_category"
-            " FROM public.benchmark_trials"
+            " FROM public.benchmark_trials WHERE missing_since IS NULL"
         )
     }
     scales = {
@@ -83,7 +84,9 @@ def registry_rule(conn, modality, condition, instrument) -> list[tuple]:
     names = [c.name for c in cursor.description]
     usable = []
     for row in (dict(zip(names, values, strict=True)) for values in cursor):
-        modalities, conditions, category = trials.get(row["nct_id"], ([], [], ""))
+        if row["nct_id"] not in trials:
+            continue
+        modalities, conditions, category = trials[row["nct_id"]]
         low, high = scales.get(row["instrument"], (None, None))
         value = row["value"]
         if value is None or low is None:

@@ -319,3 +319,18 @@ def test_trial_results_for_returns_the_rows_as_stored(loaded):
         "22023",
         "unknown instrument 'madrs'",
     )
+
+
+def test_a_trial_the_registry_no_longer_has_is_never_the_benchmark(loaded):
+    loaded.conn.execute(
+        "UPDATE public.benchmark_trials SET missing_since = now() WHERE nct_id = 'NCT90000021'"
+    )
+    try:
+        answer = call_as(
+            loaded.api, "primary_benchmark", {"modality": "esketamine", "instrument": "MADRS"}
+        )
+        assert answer.ok is False or answer.value["nct_id"] != "NCT90000021", answer
+    finally:
+        loaded.conn.execute(
+            "UPDATE public.benchmark_trials SET missing_since = NULL WHERE nct_id = 'NCT90000021'"
+        )

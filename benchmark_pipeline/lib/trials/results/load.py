@@ -57,6 +57,7 @@ class ResultsLoad:
     row_count: int
     dry_run: bool
     held: list[Disagreement] = field(default_factory=list)
+    newly_held: list[str] = field(default_factory=list)  # trials held by this load, not before
     problems: list[str] = field(default_factory=list)
 
 
@@ -96,6 +97,11 @@ def _posted(conn: psycopg.Connection, nct_ids: Sequence[str]) -> list[PostedValu
         where += "".join(f", {k} '{t}'" for k, t in (("class", klass), ("category", category)) if t)
         posted.append(PostedValue(nct, instrument, quantity, value, where))
     return posted
+
+
+def held_trials(conn: psycopg.Connection) -> set[str]:
+    rows = conn.execute(f"SELECT DISTINCT nct_id FROM {RESULTS_TABLE} WHERE held_for_review")
+    return {r[0] for r in rows}
 
 
 def hold_disagreeing(conn: psycopg.Connection) -> list[Disagreement]:
@@ -162,12 +168,15 @@ def load_results(
             within=Within("nct_id", replaced),
         )
         _record_reads(conn, reads)
+        before = held_trials(conn)
         held = hold_disagreeing(conn)
+        newly_held = sorted(held_trials(conn) - before)
         problems = _problems(conn, frame)
     return ResultsLoad(
         counts=counts,
         row_count=table_row_count(conn, RESULTS_TABLE),
         dry_run=dry_run,
         held=held,
+        newly_held=newly_held,
         problems=problems,
     )

@@ -7,7 +7,9 @@ Drinking Days" is a score, not a percentage of participants.
 
 - 'unknown' first, whatever else is said: a percent change (title or description), or a title
   on responders, remission, relapse, numbers of, proportions, percentages, time to an event,
-  incidence, area under a curve or a slope. Those are not means of the score.
+  incidence, area under a curve or a slope, or on a maximum, an average over time, a
+  difference between groups, a sustained reduction or a score minus another. Those are not
+  means of the score.
 - 'change': a change word (change, reduction, decrease, improvement) and "baseline" in one
   sentence of the title or of the description ("Change From Baseline in MADRS", "reduction
   from baseline"); or a title on a change ("Change in MADRS Total Score") whose time frame
@@ -34,7 +36,9 @@ _PERCENT_CHANGE = re.compile(
 _NOT_A_MEAN_TITLE = re.compile(
     r"\b(?:respon(?:se|ses|der|ders|ding)|remi(?:ssion|tted|tter|tters)|relapses?|"
     r"proportions?|percent(?:age)?s?|number\s+of|time\s+to|"
-    r"incidence|area\s+under|AUC|slopes?|trajector(?:y|ies)|categor(?:y|ies|ical)|shift)\b|%",
+    r"incidence|area\s+under|AUC|slopes?|trajector(?:y|ies)|categor(?:y|ies|ical)|shift|"
+    r"maxim(?:um|al)|minim(?:um|al)|peak|time[\s-]weighted|average[ds]?|differences?|"
+    r"between|sustained|minus)\b|%",
     _I,
 )
 _CHANGE_WORD = re.compile(r"\b(?:change[sd]?|reductions?|decreases?|improvements?|CFB)\b", _I)

@@ -45,8 +45,22 @@ DERIVED = [
     "comparable",
     "not_comparable_reason",
 ]
-# A class or category that is the baseline: the value before treatment, never an endpoint.
+# The value before treatment: a class, category, title or time frame naming baseline as the
+# time point (not "change from baseline") is never a change nor an endpoint.
 _BASELINE = re.compile(r"\b(baseline|pre-?treatment|pre-?dose|screening)\b", re.IGNORECASE)
+_RELATIVE = re.compile(
+    r"\b(change[sd]?|from|since|relative|to|versus|vs|reduction|decrease|improvement|minus)\b",
+    re.IGNORECASE,
+)
+# An endpoint title on the baseline score: "MADRS Total Score at Baseline", "Baseline MADRS".
+_BASELINE_TITLE = re.compile(r"\bat\s+baseline\b|^\s*baseline\b", re.IGNORECASE)
+# A part of an instrument (an item, a subscale, a symptom cluster) is not its total score; "the
+# 17-item HAM-D" names the whole scale.
+_PART = re.compile(
+    r"(?<![\d-])(?<!\d\s)\b(items?|sub-?scales?|clusters?|factors?|domains?|questions?|"
+    r"sub-?scores?|criteri(?:on|a))\b",
+    re.IGNORECASE,
+)
 # Instruments whose name is itself a score ("percentage of heavy drinking days").
 _NAMED_SCORES = frozenset({"PHDD-TLFB"})
 _MEASURE = ["nct_id", "measure_no"]
@@ -93,7 +107,13 @@ def _measure(row: Mapping[str, Any], instruments: Collection[str] | None) -> _Me
     dispersion = dispersion_kind(row["dispersion_type"])
     unit = row["unit_of_measure"]
     kind = unit_kind(unit, name)
-    reason = measure_reason(name, quantity, row["param_type"], dispersion, unit, kind)
+    reason = _part_reason(name, title, texts) or measure_reason(
+        name, quantity, row["param_type"], dispersion, unit, kind
+    )
+    if reason is None and quantity == "endpoint" and _BASELINE_TITLE.search(title or ""):
+        reason = "the value at baseline, not a change nor an endpoint score"
+    if reason is None and at_baseline(row["time_frame"]):
+        reason = "the value at baseline, not a change nor an endpoint score"
     miss = None
     words = ", ".join(repr(w) for w in found.words)
     if name is None and found.why:
@@ -124,10 +144,27 @@ def _drugs(
     return known[nct_id]
 
 
+def at_baseline(text: str | None) -> bool:
+    """Whether ``text`` (a class, category or time frame title) names baseline as the time
+    point: "Baseline", "Day 0 (Baseline)", "Pre-treatment"; not "Change from Baseline at
+    Week 6" nor "Baseline and Week 6"."""
+    if not text or not _BASELINE.search(text):
+        return False
+    return not _RELATIVE.search(text) and not re.search(r"\band\b|,|;", text)
+
+
 def _baseline_reason(quantity: str, *titles: str | None) -> str | None:
-    """An endpoint measure's value at baseline is no endpoint (its class says "Baseline")."""
-    if quantity == "endpoint" and any(t and _BASELINE.search(t) for t in titles):
-        return "the value at baseline, not an endpoint score"
+    """A value at baseline is no change and no endpoint, whatever its measure says."""
+    if quantity in ("change", "endpoint") and any(at_baseline(t) for t in titles):
+        return "the value at baseline, not a change nor an endpoint score"
+    return None
+
+
+def _part_reason(instrument: str | None, title: str | None, words: list[str]) -> str | None:
+    """A single item, subscale or cluster named in the title (its instrument's own ``words``
+    blanked, so "CAPS-5 Cluster B" is read as "INSTRUMENT Cluster B") is not the total."""
+    if instrument and title and _PART.search(blank(title, words)):
+        return f"an item, subscale or cluster of {instrument}, not its total score"
     return None
 
 

@@ -259,6 +259,120 @@ def test_fake_placebo_groups_are_placebo_and_drug_groups_active(fake_results) ->
                 assert group["modality"] in records.modalities[nct]
 
 
+BASELINE = "the value at baseline, not a change nor an endpoint score"
+
+
+def _one(title: str, class_title: str | None, time_frame: str) -> tuple:
+    from decimal import Decimal
+
+    import pandas as pd
+
+    from benchmark_pipeline.lib.trials.results.columns import MEASUREMENT_COLUMNS
+    from benchmark_pipeline.lib.trials.results.recognition import derive_columns
+
+    row = dict.fromkeys(MEASUREMENT_COLUMNS)
+    row.update(
+        nct_id="NCT09999999",
+        measure_no=1,
+        title=title,
+        time_frame=time_frame,
+        unit_of_measure="score on a scale",
+        param_type="MEAN",
+        dispersion_type="Standard Deviation",
+        group_id="OG000",
+        group_title="Placebo",
+        class_no=1,
+        class_title=class_title,
+        category_no=1,
+        value_text="10.5",
+        value=Decimal("10.5"),
+    )
+    derived, _ = derive_columns(pd.DataFrame([row], columns=list(MEASUREMENT_COLUMNS)), {})
+    return (
+        derived.loc[0, "instrument"],
+        derived.loc[0, "quantity"],
+        derived.loc[0, "not_comparable_reason"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "class_title", "time_frame", "expected"),
+    [
+        # A baseline value is never a benchmark, whether a class, the title or the time frame
+        # says it is the baseline.
+        (
+            "Change From Baseline in MADRS Total Score",
+            "Baseline",
+            "Baseline to Day 28",
+            ("MADRS", "change", BASELINE),
+        ),
+        (
+            "Change From Baseline in MADRS Total Score",
+            "Change at Day 28",
+            "Baseline to Day 28",
+            ("MADRS", "change", None),
+        ),
+        ("MADRS Total Score at Baseline", None, "Baseline", ("MADRS", "endpoint", BASELINE)),
+        ("Baseline MADRS Total Score", None, "Day 1", ("MADRS", "endpoint", BASELINE)),
+        ("MADRS Total Score", None, "Baseline", ("MADRS", "endpoint", BASELINE)),
+        (
+            "Change From Baseline in MADRS Total Score at Week 6",
+            None,
+            "Baseline and Week 6",
+            ("MADRS", "change", None),
+        ),
+        # An item, a subscale or a cluster is not the instrument's total score.
+        (
+            "Change From Baseline in MADRS Item 1 (Apparent Sadness)",
+            None,
+            "Baseline to Day 28",
+            ("MADRS", "change", "an item, subscale or cluster of MADRS, not its total score"),
+        ),
+        (
+            "Change in CAPS-5 Cluster B (Intrusion) Severity Score",
+            None,
+            "Baseline to Week 18",
+            ("CAPS-5", "change", "an item, subscale or cluster of CAPS-5, not its total score"),
+        ),
+        (
+            "PHQ-9 Item 9 Score",
+            None,
+            "Week 6",
+            ("PHQ-9", "endpoint", "an item, subscale or cluster of PHQ-9, not its total score"),
+        ),
+        (
+            "Change From Baseline in 17-item Hamilton Depression Rating Scale (HAM-D-17) Total "
+            "Score",
+            None,
+            "Baseline to Week 6",
+            ("GRID-HAMD-17", "change", None),
+        ),
+        # A maximum, an average over time or a difference between groups is no arm's mean.
+        ("Maximum Change in MADRS", None, "Baseline to Day 28", ("MADRS", "unknown")),
+        (
+            "Time-weighted Average Change From Baseline in MADRS",
+            None,
+            "Baseline to Day 28",
+            ("MADRS", "unknown"),
+        ),
+        (
+            "Difference in Change From Baseline in MADRS Between Groups",
+            None,
+            "Day 28",
+            ("MADRS", "unknown"),
+        ),
+        ("MADRS Score Sustained Reduction", None, "Week 12", ("MADRS", "unknown")),
+    ],
+)
+def test_baselines_parts_and_summaries_are_never_comparable(
+    title, class_title, time_frame, expected
+):
+    found = _one(title, class_title, time_frame)
+    assert found[: len(expected)] == expected
+    if expected[1] == "unknown":
+        assert found[2] is not None
+
+
 def test_an_endpoint_measures_baseline_class_is_not_an_endpoint():
     import pandas as pd
 
@@ -287,6 +401,6 @@ def test_an_endpoint_measures_baseline_class_is_not_an_endpoint():
     derived, _ = derive_columns(frame, {})
     assert list(derived["quantity"]) == ["endpoint", "endpoint"]
     assert list(derived["not_comparable_reason"]) == [
-        "the value at baseline, not an endpoint score",
+        BASELINE,
         None,
     ]
