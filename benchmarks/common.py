@@ -263,6 +263,34 @@ def launch_child(module: str, args: Sequence[str]) -> None:
     print(json.dumps(reported))
 
 
+def main_with_children(
+    module: str,
+    modes: Sequence[str],
+    arguments: Sequence[str],
+    child: Callable[..., dict[str, object]],
+    run: Callable[..., None],
+    description: str,
+    argv: Sequence[str],
+) -> None:
+    """Command line of a benchmark that measures memory in child processes: ``--launch ...``
+    (the launcher, ``launch_child``), ``--child MODE ARGUMENTS...`` (one measured child: prints
+    ``child(mode, *arguments)`` as JSON), else ``standalone``."""
+    import argparse
+
+    if argv and argv[0] == "--launch":
+        launch_child(module, argv[1:])
+        return
+    if argv and argv[0] == "--child":
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--child", choices=modes, required=True)
+        for name in arguments:
+            parser.add_argument(name)
+        args = parser.parse_args(argv)
+        print(json.dumps(child(args.child, *(getattr(args, name) for name in arguments))))
+        return
+    standalone(run, description, argv)
+
+
 def standalone(
     run: Callable[..., None], description: str, argv: Sequence[str] | None = None
 ) -> None:

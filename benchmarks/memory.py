@@ -8,7 +8,6 @@ run's ``RUSAGE_CHILDREN`` ``ru_maxrss``; the run also reports its own address sp
 mark (``VmHWM``) as a cross-check. A run that only imports the same modules gives the floor.
 """
 
-import argparse
 import json
 import os
 import subprocess
@@ -161,18 +160,9 @@ def run(uri: str, *, quick: bool, command: str) -> None:
 
 
 def main(argv: list[str]) -> None:
-    if argv and argv[0] == "--launch":
-        common.launch_child("benchmarks.memory", argv[1:])
-        return
-    if argv and argv[0] == "--child":
-        parser = argparse.ArgumentParser()
-        parser.add_argument("--child", choices=MODES, required=True)
-        parser.add_argument("dsn")
-        parser.add_argument("base_url")
-        args = parser.parse_args(argv)
-        print(json.dumps(_child(args.child, args.dsn, args.base_url)))
-        return
-    common.standalone(run, __doc__.splitlines()[0], argv)
+    common.main_with_children(
+        "benchmarks.memory", MODES, ["dsn", "base_url"], _child, run, __doc__.splitlines()[0], argv
+    )
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ that its ``ru_maxrss`` is its own) reads the prepared bodies and trial facts and
 that only imports the same modules and reads the same bodies and facts gives the floor.
 """
 
-import argparse
 import gc
 import json
 import pickle
@@ -292,17 +291,15 @@ def run(uri: str | None = None, *, quick: bool, command: str) -> None:
 
 
 def main(argv: list[str]) -> None:
-    if argv and argv[0] == "--launch":
-        common.launch_child("benchmarks.results_decoding", argv[1:])
-        return
-    if argv and argv[0] == "--child":
-        parser = argparse.ArgumentParser()
-        parser.add_argument("--child", choices=MODES, required=True)
-        parser.add_argument("prepared")
-        args = parser.parse_args(argv)
-        print(json.dumps(_child(args.child, args.prepared)))
-        return
-    common.standalone(run, __doc__.splitlines()[0], argv)
+    common.main_with_children(
+        "benchmarks.results_decoding",
+        MODES,
+        ["prepared"],
+        _child,
+        run,
+        __doc__.splitlines()[0],
+        argv,
+    )
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ of every code), then ``aggregate`` and the add-up check. Targets: under 20 s and
 .venv/bin/python -m benchmarks.teds_aggregate [--quick]   # --quick: 172,250 random rows
 """
 
-import argparse
 import json
 import subprocess
 import sys
@@ -161,17 +160,9 @@ def run(uri: str | None = None, *, quick: bool, command: str) -> None:
 
 
 def main(argv: list[str]) -> None:
-    if argv and argv[0] == "--launch":
-        common.launch_child("benchmarks.teds_aggregate", argv[1:])
-        return
-    if argv and argv[0] == "--child":
-        parser = argparse.ArgumentParser()
-        parser.add_argument("--child", choices=MODES, required=True)
-        parser.add_argument("path")
-        args = parser.parse_args(argv)
-        print(json.dumps(_child(args.child, args.path)))
-        return
-    common.standalone(run, __doc__.splitlines()[0], argv)
+    common.main_with_children(
+        "benchmarks.teds_aggregate", MODES, ["path"], _child, run, __doc__.splitlines()[0], argv
+    )
 
 
 if __name__ == "__main__":
