@@ -1,5 +1,6 @@
 """Paths and names shared by the whole code location."""
 
+import os
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -22,6 +23,4 @@ def sensor_interval(default_seconds: int) -> int:
     """A sensor's minimum interval: ``default_seconds``, or ``BENCHMARK_SENSOR_INTERVAL_SECONDS``
     when set (read when the code location loads, as Dagster reads its own daemon intervals), so
     a test of the deployed processes need not wait minutes for a tick."""
-    import os
-
     return int(os.environ.get("BENCHMARK_SENSOR_INTERVAL_SECONDS") or default_seconds)

@@ -20,6 +20,7 @@ from upath import UPath
 from benchmark_pipeline.constants import EMBEDDED_PG_DIR
 from benchmark_pipeline.lib.alerts.channels import (
     AlertDeliveryError,
+    AlertSettingsError,
     SmtpSettings,
     post_webhook,
     recipients,
@@ -253,13 +254,14 @@ class AlertChannelsResource(dg.ConfigurableResource):
         return f"{self.webserver_url.rstrip('/')}/runs/{run_id}"
 
     def _attempt(self, deliver: Callable[[], None]) -> None:
-        """``deliver``, tried ``delivery_attempts`` times with growing waits between."""
+        """``deliver``, tried ``delivery_attempts`` times with growing waits between (wrong
+        settings are not tried again)."""
         for attempt in range(1, self.delivery_attempts + 1):
             try:
                 deliver()
                 return
-            except AlertDeliveryError:
-                if attempt >= self.delivery_attempts:
+            except AlertDeliveryError as exc:
+                if isinstance(exc, AlertSettingsError) or attempt >= self.delivery_attempts:
                     raise
                 time.sleep(self.retry_wait_seconds * 2 ** (attempt - 1))
 

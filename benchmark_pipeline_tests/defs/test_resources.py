@@ -54,3 +54,20 @@ def test_alert_settings_are_bound_as_environment_variables(monkeypatch):
         "webhook at https://hooks.slack.com",
     ]
     assert not any("secret" in channel for channel in channels)
+
+
+def test_wrong_alert_settings_are_named_and_not_tried_again(monkeypatch):
+    import pytest
+
+    import benchmark_pipeline.resources as resources
+    from benchmark_pipeline.lib.alerts.channels import AlertDeliveryError
+    from benchmark_pipeline.lib.alerts.message import Alert
+
+    waits: list[float] = []
+    monkeypatch.setattr(resources.time, "sleep", waits.append)
+    alerts = resources.AlertChannelsResource(
+        smtp_host="127.0.0.1", email_to="a@clinic.example", smtp_security="tls"
+    )
+    with pytest.raises(AlertDeliveryError, match="ALERT_SMTP_SECURITY must be one of"):
+        alerts.send(Alert(title="t failed", reason="why."))
+    assert waits == []  # a setting does not change by waiting

@@ -10,7 +10,7 @@ import dagster as dg
 from benchmark_pipeline.constants import sensor_interval
 from benchmark_pipeline.defs.stops import explains_stops
 from benchmark_pipeline.defs.tables import last_load
-from benchmark_pipeline.lib.freshness import Freshness, State, assess
+from benchmark_pipeline.lib.freshness import Freshness, LastLoad, State, assess
 from benchmark_pipeline.lib.trials.load import TRIALS_TABLE
 
 TRIALS_KEY = dg.AssetKey("benchmark_trials")
@@ -29,11 +29,12 @@ FRESH_CHECK = "fresh"
 SENSOR_INTERVAL_SECONDS = 300
 
 
-def trials_freshness(instance: dg.DagsterInstance, now: datetime | None = None) -> Freshness:
-    """How fresh public.benchmark_trials is at ``now`` (default: the current time)."""
+def trials_freshness(load: LastLoad | None, now: datetime | None = None) -> Freshness:
+    """How fresh public.benchmark_trials is at ``now`` (default: the current time), given its
+    last load."""
     return assess(
         TRIALS_TABLE,
-        last_load(instance, TRIALS_KEY),
+        load,
         now=now or datetime.now(UTC),
         fail_after=FAIL_AFTER,
         warn_after=WARN_AFTER,
@@ -53,8 +54,8 @@ def trials_freshness(instance: dg.DagsterInstance, now: datetime | None = None) 
 )
 @explains_stops
 def benchmark_trials_fresh(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-    freshness = trials_freshness(context.instance)
     load = last_load(context.instance, TRIALS_KEY)
+    freshness = trials_freshness(load)
     return dg.AssetCheckResult(
         passed=freshness.state is State.FRESH,
         severity=dg.AssetCheckSeverity.ERROR
@@ -97,8 +98,8 @@ trials_freshness_job = dg.define_asset_job(
     ),
 )
 def trials_freshness_sensor(context: dg.SensorEvaluationContext):
-    freshness = trials_freshness(context.instance)
     load = last_load(context.instance, TRIALS_KEY)
+    freshness = trials_freshness(load)
     if load is None or freshness.state is State.FRESH:
         return dg.SkipReason(freshness.sentence)
     # One check run per state and load: the run key is never requested twice.

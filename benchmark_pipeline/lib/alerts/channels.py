@@ -20,6 +20,10 @@ class AlertDeliveryError(RuntimeError):
     """A channel could not deliver; the message names the channel without its secrets."""
 
 
+class AlertSettingsError(AlertDeliveryError):
+    """A channel's settings are wrong: trying again cannot help."""
+
+
 @dataclass(frozen=True)
 class SmtpSettings:
     host: str
@@ -59,7 +63,7 @@ def send_email(settings: SmtpSettings, alert: Alert) -> None:
     """Send ``alert`` by email; raises ``AlertDeliveryError`` naming the server, never the
     password."""
     if settings.security not in SECURITY_MODES:
-        raise AlertDeliveryError(
+        raise AlertSettingsError(
             f"ALERT_SMTP_SECURITY must be one of {', '.join(SECURITY_MODES)}, not "
             f"{settings.security!r}"
         )
