@@ -4,8 +4,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DAGSTER_HOME ?= $(CURDIR)/.benchmark_pipeline/dagster_home
+# The UI's address: `make dev PORT=3001`.
+HOST ?= 127.0.0.1
+PORT ?= 3000
+# Where `make demo` serves the project's fake ClinicalTrials.gov.
+REGISTRY_PORT ?= 8765
+DEV_INSTANCE := deploy/dev/dagster.yaml
+INSTANCE := $(DAGSTER_HOME)/dagster.yaml
 
-.PHONY: dev test check materialize lint format stop-db install clean
+.PHONY: dev demo docs test check materialize lint format stop-db install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,11 +22,27 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-$(DAGSTER_HOME):
-	mkdir -p $(DAGSTER_HOME)
+# The instance's dagster.yaml, from the checked-in one; a dagster.yaml of your own (in a
+# DAGSTER_HOME you chose) is kept.
+$(INSTANCE): $(DEV_INSTANCE)
+	@mkdir -p $(DAGSTER_HOME)
+	@if [ ! -e $@ ] || head -n 1 $@ | grep -q "^# benchmark_pipeline's development instance"; then \
+		cp $(DEV_INSTANCE) $@ && echo "Dagster instance: $@ (from $(DEV_INSTANCE))"; \
+	else \
+		touch $@ && echo "Dagster instance: keeping your own $@"; \
+	fi
 
-dev: $(STAMP) $(DAGSTER_HOME)
-	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+dev: $(STAMP) $(INSTANCE)
+	$(BIN)/dg dev -w workspace.yaml -h $(HOST) -p $(PORT)
+
+# The UI against the project's fake ClinicalTrials.gov on loopback (generated trials, no
+# network): "Materialize all" works offline, and every asset that read the fake says so. The
+# fake stops when the UI stops.
+demo: $(STAMP) $(INSTANCE)
+	@$(BIN)/python -m benchmark_pipeline_tests.fakes serve --port $(REGISTRY_PORT) & fake=$$!; \
+	trap 'kill $$fake 2>/dev/null; wait $$fake' EXIT; \
+	CTGOV_API_URL=http://127.0.0.1:$(REGISTRY_PORT)/api/v2 CTGOV_API_IS_FAKE=1 \
+		$(BIN)/dg dev -w workspace.yaml -h $(HOST) -p $(PORT)
 
 test: check
 	$(BIN)/python -m pytest
@@ -29,8 +52,13 @@ check: $(STAMP)
 	$(BIN)/ruff check benchmark_pipeline benchmark_pipeline_tests benchmarks
 	$(BIN)/ruff format --check benchmark_pipeline benchmark_pipeline_tests benchmarks
 	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg check defs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir .benchmark_pipeline/site
 
-materialize: $(STAMP) $(DAGSTER_HOME)
+# The reference site (docs/, mkdocs.yml) on http://127.0.0.1:8000, rebuilt on every save.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve -a 127.0.0.1:8000
+
+materialize: $(STAMP) $(INSTANCE)
 	$(BIN)/dagster asset materialize --select '*' -m benchmark_pipeline
 
 lint: check  # the same as check

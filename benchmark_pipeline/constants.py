@@ -15,6 +15,7 @@ TRIALS_GROUP = "trials"
 COHORTS_GROUP = "cohorts"
 BASELINES_GROUP = "baselines"
 METAPSY_GROUP = "metapsy"
+REVIEW_GROUP = "review"
 
 OWNERS = ["team:benchmark-data"]
 

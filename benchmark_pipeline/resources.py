@@ -4,8 +4,10 @@ the alert channels, and the IO manager that hands an asset's value to the steps 
 Bindings from the environment live in ``defs/resources.py``.
 """
 
+import glob
 import os
 import pickle
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +20,7 @@ from pydantic import Field
 from upath import UPath
 
 from benchmark_pipeline.constants import EMBEDDED_PG_DIR
+from benchmark_pipeline.lib import kill_points
 from benchmark_pipeline.lib.alerts.channels import (
     AlertDeliveryError,
     AlertSettingsError,
@@ -141,6 +144,24 @@ class ClinicalTrialsResource(dg.ConfigurableResource):
             "asks for Crawl-delay: 1). A CTGOV_API_URL on this machine is bound with 0."
         ),
     )
+    fake_registry: bool = Field(
+        default=False,
+        description=(
+            "The registry is the project's fake (generated trials, not real ones), as make demo "
+            "serves it: CTGOV_API_IS_FAKE=1 with a CTGOV_API_URL on this machine. Every asset "
+            "and count check that read it says so."
+        ),
+    )
+
+    def registry_note(self) -> str | None:
+        """What a reader of an asset or check must know when the trials came from the project's
+        fake registry; ``None`` for a real one."""
+        if not self.fake_registry:
+            return None
+        return (
+            f"read from the project's fake ClinicalTrials.gov at {self.base_url} (make demo): "
+            "generated trials, not real ones"
+        )
 
     def retry_settings(self) -> ctgov_client.RetrySettings:
         return ctgov_client.RetrySettings(
@@ -290,7 +311,9 @@ class AlertChannelsResource(dg.ConfigurableResource):
 
 class _PickledValueFiles(dg.UPathIOManager):
     """One pickle file per asset value under ``base_dir``, written beside its place and renamed
-    into it, so a step never reads half of a value another run is still writing."""
+    into it, so a step never reads half of a value another run is still writing, and a process
+    killed while writing leaves the previous value whole (its ``.partial`` file is removed by the
+    next write of that value on this machine)."""
 
     extension = ""
 
@@ -299,14 +322,67 @@ class _PickledValueFiles(dg.UPathIOManager):
 
     def dump_to_path(self, context: dg.OutputContext, obj: object, path: UPath) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.partial")
+        _remove_abandoned_partials(path)
+        partial = path.with_name(
+            f"{path.name}.{_HOST}-{os.getpid()}-{threading.get_ident()}.partial"
+        )
         with partial.open("wb") as file:
             pickle.dump(obj, file, pickle.HIGHEST_PROTOCOL)
+            file.flush()
+            os.fsync(file.fileno())
+            kill_points.reached(kill_points.VALUE_WRITTEN)
         partial.replace(path)
 
     def load_from_path(self, context: dg.InputContext, path: UPath) -> object:
-        with path.open("rb") as file:
+        try:
+            file = path.open("rb")
+        except FileNotFoundError:
+            if context is None or not context.has_asset_key:  # a value inside one step's graph
+                raise
+            raise dg.Failure(description=never_stored(context), allow_retries=False) from None
+        with file:
             return pickle.load(file)
+
+
+_HOST = socket.gethostname()
+
+
+def _remove_abandoned_partials(path: UPath) -> None:
+    """Delete the ``.partial`` files of ``path`` left by dead processes of this machine (killed
+    while writing); those of living processes, or of other machines sharing the folder, stay."""
+    prefix, suffix = f"{path.name}.{_HOST}-", ".partial"
+    for partial in path.parent.glob(f"{glob.escape(prefix)}*{suffix}"):
+        pid = partial.name[len(prefix) : -len(suffix)].split("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            partial.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def never_stored(context: dg.InputContext) -> str:
+    """The sentence for a step whose input ``context`` names a value this instance never stored:
+    which asset to materialize first, and the selection that builds it with what needs it."""
+    upstream = context.asset_key.to_user_string()
+    try:
+        step = context.step_context
+    except dg.DagsterInvariantViolationError:  # loaded outside a run (load_asset_value)
+        step = None
+    wanted = sorted(key.to_user_string() for key in step.get_output_asset_keys()) if step else []
+    if not wanted and step is not None and step.assets_def is not None:  # a check on its own
+        wanted = sorted({key.asset_key.to_user_string() for key in step.assets_def.check_keys})
+    selection = " or ".join(f"`*{name}`" for name in wanted) or f"`*{upstream}`"
+    return (
+        f"`{upstream}` has no stored value in this Dagster instance: materialize it "
+        f"(or {selection}) first"
+    )
 
 
 class ValueFilesIOManager(dg.ConfigurableIOManagerFactory):

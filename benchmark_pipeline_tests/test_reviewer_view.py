@@ -285,8 +285,9 @@ def _materialize(definitions, fake, **kwargs) -> dg.ExecuteInProcessResult:
 
 
 def test_reviewer_reads_every_check_and_why_a_refresh_was_blocked(
-    webserver: tuple[httpx.Client, Path],
+    webserver: tuple[httpx.Client, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv("TEDS_D_PATH", raising=False)  # the baselines stay opt-in: skipped
     client, log_path = webserver
     definitions = defs()
     with FakeCtgovServer(generate_records(1_600, seed=7)) as fake:
@@ -294,17 +295,30 @@ def test_reviewer_reads_every_check_and_why_a_refresh_was_blocked(
     assert healthy.success
     _wait_until_loaded(client, log_path)
 
-    # A healthy run: every check green, or yellow with the explanation a reviewer needs.
+    # A healthy run: every check green, or yellow with the explanation a reviewer needs; the
+    # opt-in ones (no TEDS-D file, the DOI look-up off) skipped, never failed.
+    skipped = set()
     for node in _graphql(client, CHECKS_QUERY)["assetNodes"]:
         path = tuple(node["assetKey"]["path"])
+        if path == ("run_review",):  # recorded by the review sensors once a run has ended
+            continue
         for check in node["assetChecksOrError"]["checks"]:
             execution = check["executionForLatestMaterialization"]
             assert execution is not None and execution["runId"] == healthy.run_id, (path, check)
             evaluation = execution["evaluation"]
-            if execution["status"] != "SUCCEEDED":
+            if execution["status"] == "SKIPPED":
+                assert evaluation is None, (path, check)
+                skipped.add((path[-1], check["name"]))
+            elif execution["status"] != "SUCCEEDED":
                 assert execution["status"] == "FAILED", (path, check)
                 assert evaluation["severity"] == "WARN", (path, check)
                 assert evaluation["description"], (path, check)
+    without_teds = {
+        (key.asset_key.to_user_string(), key.name)
+        for key in definitions.resolve_asset_graph().asset_check_keys
+        if key.asset_key.to_user_string() in {"teds_discharges", "population_baselines"}
+    }
+    assert skipped == without_teds | {("validated_benchmark_cohorts", "doi_matches_citation")}
 
     # 487 of the 1,096 trials: far more than the 20% drop the check allows.
     with FakeCtgovServer(generate_records(700, seed=7)) as fake:

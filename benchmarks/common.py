@@ -37,6 +37,7 @@ SECTIONS = (
     "parse",
     "results",
     "pipeline",
+    "incremental",
     "materialize",
     "memory",
     "cohort_csv",
@@ -65,8 +66,14 @@ def fresh_database(uri: str, label: str, *, migrate: bool = True):
 
 
 def checkpoint(uri: str) -> None:
-    """Flush dirty buffers before a timed step so it does not pay for its predecessor's writes."""
-    with psycopg.connect(uri, autocommit=True) as conn:
+    """Flush dirty buffers before a timed step so it does not pay for its predecessor's writes.
+
+    ``CHECKPOINT`` needs a superuser; on the Supabase-shaped server that is only the cluster's
+    ``supabase_admin``, never the ``postgres`` login the pipeline uses.
+    """
+    from benchmark_pipeline.lib.postgres.hosted_supabase import ADMIN
+
+    with psycopg.connect(psycopg.conninfo.make_conninfo(uri, user=ADMIN), autocommit=True) as conn:
         conn.execute("CHECKPOINT")
 
 

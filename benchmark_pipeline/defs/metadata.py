@@ -107,6 +107,25 @@ def entries(**metadata: object) -> dict[str, object]:
     return {label: value for label, value in metadata.items() if value is not None}
 
 
+def as_text(value: object) -> object:
+    """A number as text ("1,234", "0.25"); any other value as it is."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    shown = readable(value)
+    if shown is None:
+        return dg.MetadataValue.text("not a number")
+    return dg.MetadataValue.text(f"{shown:,}" if isinstance(shown, int) else str(shown))
+
+
+def check_metadata(**metadata: object) -> dict[str, object]:
+    """A check result's metadata: ``entries``, with every number as text. A check's page plots
+    each numeric entry over its evaluations; a count that explains one evaluation is no trend,
+    and one point on a flat line says nothing."""
+    return {label: as_text(value) for label, value in entries(**metadata).items()}
+
+
 def check_result(
     problems: Sequence[str],
     *,
@@ -125,5 +144,7 @@ def check_result(
         passed=not problems,
         severity=severity,
         description=described or None,
-        metadata=entries(problems=inline_table(["problem"], [[p] for p in problems]), **metadata),
+        metadata=check_metadata(
+            problems=inline_table(["problem"], [[p] for p in problems]), **metadata
+        ),
     )

@@ -45,8 +45,11 @@ def ctgov_resource() -> ClinicalTrialsResource:
     base_url = _from_env("CTGOV_API_URL")
     if not base_url:
         return ClinicalTrialsResource()
-    pacing = {"min_interval_seconds": 0.0} if is_loopback(base_url.get_value() or "") else {}
-    return ClinicalTrialsResource(base_url=base_url, **pacing)
+    local = is_loopback(base_url.get_value() or "")
+    pacing = {"min_interval_seconds": 0.0} if local else {}
+    # The project's fake says so only where it can be: on this machine, announced by make demo.
+    fake = {"fake_registry": True} if local and dg.EnvVar("CTGOV_API_IS_FAKE").get_value() else {}
+    return ClinicalTrialsResource(base_url=base_url, **pacing, **fake)
 
 
 ALERT_SETTINGS = {

@@ -9,6 +9,11 @@ WARN result "Not run: ..." on each of their checks (the check's page, instead of
 "Execution failed"). A failed blocking check then fails its step with a ``dg.Failure`` carrying
 the same sentence, which becomes the run's failure message. A step that will be retried records
 nothing: its retry may still succeed.
+
+An asset with nothing to load (an opt-in source switched off) returns ``NothingToLoad``: its
+optional output is not produced, so no materialization is recorded and Dagster skips what
+depends on it (steps and checks alike, shown as skipped, never failed); the reason, with how to
+turn the source on, goes to the run log once.
 """
 
 import functools
@@ -38,6 +43,14 @@ class Stop:
     def sentence(self) -> str:
         reason = self.reason.rstrip(".")
         return f"{self.cause}: {reason}"
+
+
+@dataclass(frozen=True)
+class NothingToLoad:
+    """Returned by an asset declared with ``output_required=False`` when there is nothing to
+    load: ``reason`` says why and how to turn the source on."""
+
+    reason: str
 
 
 def _assets_def(context: dg.OpExecutionContext) -> dg.AssetsDefinition | None:
@@ -195,7 +208,9 @@ def explains_stops(fn: Callable[..., Any]) -> Callable[..., Iterator[Any]]:
             if not _will_retry(context, error):
                 yield from _stopped_by_error(context, error)
             raise
-        if isinstance(result, dg.AssetCheckResult):
+        if isinstance(result, NothingToLoad):
+            context.log.info(f"Not materialized; what depends on it is skipped. {result.reason}")
+        elif isinstance(result, dg.AssetCheckResult):
             yield from _blocked(context, result)
         elif isinstance(result, dg.Output | dg.MaterializeResult):
             yield result

@@ -58,3 +58,20 @@ def test_every_job_runs_its_steps_in_one_process(defs):
     # A step's work is milliseconds to seconds; a process per step would cost more than that.
     for job in defs.resolve_all_job_defs():
         assert job.executor_def is dg.in_process_executor, job.name
+
+
+def test_every_job_that_writes_a_table_applies_pending_migrations_first(defs):
+    graph = defs.resolve_asset_graph()
+    schema = dg.AssetKey("benchmark_schema")
+    for job in defs.resolve_all_job_defs():
+        selected = job.asset_layer.selected_asset_keys
+        if any("dagster/table_name" in graph.get(key).metadata for key in selected):
+            assert schema in selected, job.name
+
+
+def test_every_ended_run_is_reviewed_by_default(defs):
+    sensors = {sensor.name: sensor for sensor in defs.sensors or []}
+    for name in ("review_succeeded_runs", "review_failed_runs"):
+        assert sensors[name].default_status == dg.DefaultSensorStatus.RUNNING, name
+    review = next(s for s in defs.resolve_all_asset_specs() if s.key.path == ["run_review"])
+    assert review.group_name == "review"

@@ -5,7 +5,13 @@ import dagster as dg
 import numpy as np
 import pandas as pd
 
-from benchmark_pipeline.defs.metadata import check_result, entries, inline_table, readable
+from benchmark_pipeline.defs.metadata import (
+    check_metadata,
+    check_result,
+    entries,
+    inline_table,
+    readable,
+)
 from benchmark_pipeline_tests.support.metadata import table_rows
 
 
@@ -42,3 +48,17 @@ def test_a_passing_check_lists_no_problems_and_a_failing_one_lists_each():
     assert [row["problem"] for row in table_rows(failed.metadata["problems"])] == [
         f"problem {i}" for i in range(25)
     ]
+
+
+def test_a_check_shows_its_numbers_as_text_not_as_a_one_point_plot():
+    shown = check_metadata(
+        rows=1_234, share=np.float64(0.25), whole=3.0, missing=None, dry_run=False, note="x"
+    )
+    assert shown == {
+        "rows": dg.MetadataValue.text("1,234"),
+        "share": dg.MetadataValue.text("0.25"),
+        "whole": dg.MetadataValue.text("3"),
+        "dry_run": False,
+        "note": "x",
+    }
+    assert check_result([], rows=3).metadata["rows"] == dg.MetadataValue.text("3")

@@ -1,5 +1,5 @@
 """The deploy kit's files as the tests read them: the Dockerfile's instructions, the compose file,
-its env file, and the README's "Running in production" section."""
+its env file, and the documentation's production page (docs/production.md)."""
 
 import json
 import re
@@ -18,6 +18,7 @@ COMPOSE_FILE = COMPOSE_DIR / "compose.yaml"
 ENV_EXAMPLE = COMPOSE_DIR / ".env.example"
 HELM_VALUES = DEPLOY_DIR / "helm" / "values.yaml"
 INSTANCE = DEPLOY_DIR / "dagster.yaml"
+PRODUCTION_PAGE = REPO_ROOT / "docs" / "production.md"
 
 # ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?message}, ${VAR?message}, ${VAR:+other}
 _INTERPOLATION = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-?+][^}]*)?\}")
@@ -89,21 +90,18 @@ def env_example() -> dict[str, list[str]]:
     return documented
 
 
-def readme_section(title: str = "Running in production") -> str:
-    """The README's ``## title`` section, up to the next ``## `` heading."""
-    text = (REPO_ROOT / "README.md").read_text()
-    start = text.index(f"\n## {title}\n")
-    end = text.find("\n## ", start + 1)
-    return text[start : end if end != -1 else len(text)]
+def production_page() -> str:
+    """The documentation's production page, as written (markdown)."""
+    return PRODUCTION_PAGE.read_text()
 
 
-def without_subsection(section: str, title: str) -> str:
-    """``section`` less its ``### title`` subsection (written and tested by others)."""
-    start = section.find(f"\n### {title}\n")
+def without_section(page: str, title: str) -> str:
+    """``page`` less its ``## title`` section (written and tested by others)."""
+    start = page.find(f"\n## {title}\n")
     if start == -1:
-        return section
-    end = section.find("\n### ", start + 1)
-    return section[:start] + (section[end:] if end != -1 else "")
+        return page
+    end = page.find("\n## ", start + 1)
+    return page[:start] + (page[end:] if end != -1 else "")
 
 
 def substitute(value: str, variables: dict[str, str]) -> str:

@@ -1,5 +1,5 @@
-"""deploy/compose runs the pipeline on one machine: the services, volumes and variables the README
-names are the ones compose.yaml has; every variable it takes is explained in .env.example; the UI
+"""deploy/compose runs the pipeline on one machine: the services, volumes and variables the
+production page of the documentation names are the ones compose.yaml has; every variable it takes is explained in .env.example; the UI
 and the daemon reach the code server where the image serves it; only the code location gets the
 pipeline's secrets."""
 
@@ -21,9 +21,9 @@ from benchmark_pipeline_tests.deploy.kit import (
     env_example,
     exec_form,
     interpolated_variables,
-    readme_section,
+    production_page,
     substitute,
-    without_subsection,
+    without_section,
 )
 
 SERVICES = {"dagster-postgres", "code-location", "dagster-webserver", "dagster-daemon"}
@@ -62,20 +62,20 @@ def _flag(command: list[str], flag: str) -> str:
     return command[command.index(flag) + 1]
 
 
-def test_compose_names_what_the_readme_lists(spec):
-    section = without_subsection(readme_section(), "Alerts and freshness")
+def test_compose_names_what_the_production_page_lists(spec):
+    section = without_section(production_page(), "Alerts and freshness")
     named = set(re.findall(r"`([^`\s]+)`", section))
 
     assert set(spec["services"]) == SERVICES
-    assert SERVICES <= named, "README names each service"
-    assert set(spec["volumes"]) <= named, "README names each volume"
+    assert SERVICES <= named, "the production page names each service"
+    assert set(spec["volumes"]) <= named, "the production page names each volume"
 
     known = interpolated_variables(COMPOSE_FILE.read_text()) | {
         name for service in spec["services"].values() for name in service.get("environment", {})
     }
     listed = {n for n in named if re.fullmatch(r"[A-Z][A-Z0-9_]+", n)}
-    assert listed, "README lists the variables"
-    assert listed - known == set(), "README names a variable compose does not take"
+    assert listed, "the production page lists the variables"
+    assert listed - known == set(), "the production page names a variable compose does not take"
 
 
 def test_every_variable_is_explained_in_env_example_and_used(spec):

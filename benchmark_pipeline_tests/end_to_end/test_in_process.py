@@ -166,6 +166,7 @@ def test_weekly_job_from_the_schedule_runs_the_trials_refresh_and_its_results_on
         event.asset_key.to_user_string() for event in result.get_asset_materialization_events()
     }
     assert materialized == {
+        "benchmark_schema",
         "raw_benchmark_trials",
         "benchmark_trials",
         "raw_trial_results",

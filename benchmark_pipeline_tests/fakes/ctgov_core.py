@@ -221,14 +221,18 @@ class FakeCtgov:
             return self._cache[key]
 
     def _studies(self, request: StudiesRequest) -> _Listing:
-        offset, empty_served = 0, False
+        offset, empties_here, empty_served = 0, 0, False
         token = request.page_token
         if token:
-            offset, empty_served = decode_token(token, request.selection_key)
+            offset, empties_here, empty_served = decode_token(token, request.selection_key)
         matching = self._matching(request)
         body: dict = {"studies": []}
-        if token and self.faults.empty_page and not empty_served:
-            body["nextPageToken"] = encode_token(offset, request.selection_key, True)
+        faults = self.faults
+        wanted = faults.empty_pages or (1 if faults.empty_page and not empty_served else 0)
+        if token and empties_here < wanted:
+            body["nextPageToken"] = encode_token(
+                offset, request.selection_key, empties_here + 1, True
+            )
             return _Listing(body, first=False)
         with self.records.lock:
             page = matching[offset : offset + request.page_size]
@@ -242,6 +246,6 @@ class FakeCtgov:
                 body["totalCount"] = len(matching) + self.faults.overcount
             end = offset + request.page_size
             if end < len(matching):
-                body["nextPageToken"] = encode_token(end, request.selection_key, empty_served)
+                body["nextPageToken"] = encode_token(end, request.selection_key, 0, empty_served)
         # mutate() swaps in a changed copy, so the studies referenced here stay as they were.
         return _Listing(body, first=not token)

@@ -49,7 +49,8 @@ class Faults:
     with a TCP reset and no response). ``down``: every request gets 503. ``paths`` limits the
     transient faults and ``down`` to these endpoints (e.g. ``("/studies",)``; empty: all).
     ``empty_page``: each listing of more than one page gets one extra empty page (with a next
-    token) after its first. ``overcount``: the first page's ``totalCount`` announces this many
+    token) after its first. ``empty_pages``: this many empty pages (each with a new next
+    token) before every page after the first, as the real API may serve them. ``overcount``: the first page's ``totalCount`` announces this many
     studies more than there are. ``malformed``: every ``/studies`` page is ``"html"`` (a 200
     maintenance page), ``"truncated"`` (the first half of the JSON), ``"studies_object"``
     (``studies`` an object instead of an array) or ``"endless_pages"`` (no study, a fresh
@@ -64,6 +65,7 @@ class Faults:
     down: bool = False
     paths: tuple[str, ...] = ()
     empty_page: bool = False
+    empty_pages: int = 0
     overcount: int = 0
     malformed: str | None = None
     drip_seconds: float = 0.0
@@ -79,5 +81,7 @@ class Faults:
             raise ValueError(f"stall_seconds must be within 0..{MAX_STALL_SECONDS}")
         if self.malformed is not None and self.malformed not in MALFORMED:
             raise ValueError(f"unknown malformed kind {self.malformed!r}; known: {MALFORMED}")
+        if self.empty_pages < 0:
+            raise ValueError("empty_pages must not be negative")
         if self.drip_bytes < 1:
             raise ValueError("drip_bytes must be at least 1")

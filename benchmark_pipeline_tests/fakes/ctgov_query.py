@@ -4,9 +4,10 @@ Only what the pipeline sends is implemented: ``query.intr`` as terms or quoted p
 with ``OR`` (words side by side must all match, whole words as Essie reads them, in intervention
 names, other names and descriptions; ``AREA[InterventionName]`` or
 ``AREA[InterventionOtherName]`` before a term narrows it to that field), ``filter.overallStatus``,
-``filter.ids``, ``fields`` (piece names, see ``PIECES``; a results piece such as
-``ResultsSection`` attaches the posted results, ``ctgov_results``), ``pageSize``, ``pageToken``
-and ``countTotal``. Any other parameter the real API knows is refused with a message that names
+``filter.ids``, ``filter.advanced`` as ``AREA[LastUpdatePostDate]RANGE[lo,hi]`` (dates
+``yyyy-MM-dd`` or ``MIN``/``MAX``, both ends included: the incremental refresh's filter),
+``fields`` (piece names, see ``PIECES``; a results piece such as ``ResultsSection`` attaches the
+posted results, ``ctgov_results``), ``pageSize``, ``pageToken`` and ``countTotal``. Any other parameter the real API knows is refused with a message that names
 the fake, so a test never passes on a silently ignored parameter.
 """
 
@@ -15,6 +16,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from datetime import date
 
 STATUSES = frozenset(
     "ACTIVE_NOT_RECRUITING COMPLETED ENROLLING_BY_INVITATION NOT_YET_RECRUITING RECRUITING "
@@ -22,13 +24,13 @@ STATUSES = frozenset(
     "APPROVED_FOR_MARKETING WITHHELD UNKNOWN".split()
 )
 SUPPORTED = frozenset(
-    "query.intr filter.overallStatus filter.ids pageSize pageToken countTotal fields format "
-    "markupFormat".split()
+    "query.intr filter.overallStatus filter.ids filter.advanced pageSize pageToken countTotal "
+    "fields format markupFormat".split()
 )
 # Parameters of the real /studies endpoint that the fake does not implement.
 NOT_IMPLEMENTED = frozenset(
     "query.cond query.term query.locn query.titles query.outc query.spons query.lead query.id "
-    "query.patient filter.geo filter.advanced filter.synonyms postFilter.overallStatus "
+    "query.patient filter.geo filter.synonyms postFilter.overallStatus "
     "postFilter.geo postFilter.ids postFilter.advanced postFilter.synonyms aggFilters geoDecay "
     "sort".split()
 )
@@ -62,6 +64,9 @@ PIECES: dict[str, tuple[str, ...]] = {
 # Pieces that ask for posted results: only these make the fake attach them (``ctgov_results``).
 RESULTS_PIECES = frozenset(p for p, path in PIECES.items() if path[0] == "resultsSection")
 _LIST_SEPARATOR = re.compile(r"[,|]")
+_UPDATED_RANGE = re.compile(
+    r"^AREA\[LastUpdatePostDate\]RANGE\[\s*(MIN|\d{4}-\d{2}-\d{2})\s*,\s*(MAX|\d{4}-\d{2}-\d{2})\s*\]$"
+)
 
 
 class BadRequest(ValueError):
@@ -130,6 +135,30 @@ class InterventionQuery:
         return any(all(p.search(joined[f]) for f, p in group) for group in self.alternatives)
 
 
+def parse_updated_range(text: str) -> tuple[str, str]:
+    """``AREA[LastUpdatePostDate]RANGE[lo,hi]`` as (lo, hi), ``""`` for ``MIN``/``MAX``;
+    BadRequest for any other ``filter.advanced`` (the fake implements only this one)."""
+    match = _UPDATED_RANGE.match(text.strip())
+    if not match:
+        raise BadRequest(
+            "the fake ClinicalTrials.gov server implements filter.advanced only as "
+            f"AREA[LastUpdatePostDate]RANGE[lo,hi], got {text!r}"
+        )
+    bounds = tuple("" if b in ("MIN", "MAX") else b for b in match.groups())
+    for bound in filter(None, bounds):
+        try:
+            date.fromisoformat(bound)
+        except ValueError:
+            raise BadRequest(f"invalid date in filter.advanced: {bound!r}") from None
+    return bounds
+
+
+def last_update_of(study: dict) -> str:
+    """The study's LastUpdatePostDate (``yyyy-MM-dd``), ``""`` when it has none."""
+    status = study.get("protocolSection", {}).get("statusModule", {})
+    return (status.get("lastUpdatePostDateStruct") or {}).get("date") or ""
+
+
 @dataclass(frozen=True)
 class StudiesRequest:
     """A validated ``GET /studies`` request."""
@@ -142,6 +171,7 @@ class StudiesRequest:
     count_total: bool
     selection_key: str
     pieces: tuple[str, ...] = ()
+    updated: tuple[str, str] | None = None  # LastUpdatePostDate range; "" is an open end
 
     @classmethod
     def parse(
@@ -180,6 +210,9 @@ class StudiesRequest:
             count_total=count_total == "true",
             selection_key=hashlib.sha256(json.dumps(selection).encode()).hexdigest()[:16],
             pieces=parse_fields(one.get("fields", "")),
+            updated=parse_updated_range(one["filter.advanced"])
+            if one.get("filter.advanced", "").strip()
+            else None,
         )
 
     @property
@@ -196,6 +229,10 @@ class StudiesRequest:
             return False
         if self.ids and nct not in self.ids:
             return False
+        if self.updated is not None:
+            updated, (low, high) = last_update_of(study), self.updated
+            if not updated or updated < low or (high and updated > high):
+                return False
         status = study["protocolSection"]["statusModule"].get("overallStatus")
         return not self.statuses or status in self.statuses
 
@@ -229,19 +266,21 @@ def _keep(node: dict, paths: list[tuple[str, ...]]) -> dict:
     return kept
 
 
-def encode_token(offset: int, selection_key: str, empty_served: bool) -> str:
-    """An opaque page token: where the next page starts, for which selection."""
-    raw = json.dumps([offset, selection_key, int(empty_served)]).encode()
+def encode_token(offset: int, selection_key: str, empties_here: int, empty_served: bool) -> str:
+    """An opaque page token: where the next page starts, for which selection, how many empty
+    pages were already served before it, and whether the listing has had one at all."""
+    raw = json.dumps([offset, selection_key, empties_here, int(empty_served)]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_token(token: str, selection_key: str) -> tuple[int, bool]:
-    """``(offset, empty_served)``; BadRequest when the token is not one of ours for this query."""
+def decode_token(token: str, selection_key: str) -> tuple[int, int, bool]:
+    """``(offset, empties_here, empty_served)``; BadRequest when the token is not one of ours
+    for this query."""
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        offset, key, empty_served = json.loads(raw)
+        offset, key, empties_here, empty_served = json.loads(raw)
     except (ValueError, TypeError):
         raise BadRequest(f"invalid pageToken: {token!r}") from None
     if key != selection_key:
         raise BadRequest("pageToken was issued for different query or filter parameters")
-    return int(offset), bool(empty_served)
+    return int(offset), int(empties_here), bool(empty_served)

@@ -1,10 +1,35 @@
 """The studies a fake serves: in registry order, with their true modalities, safe to change while
-being served (tests mark a trial withdrawn or remove it between two runs)."""
+being served (tests mark a trial withdrawn, update a share of the trials as a week of the
+registry does, or remove one between two runs)."""
 
 import copy
+import random
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+
+# How ``update_share`` moves a trial on, as a week of the registry does: recruitment opens or
+# closes, a trial completes, or stops (and so leaves the default status filter).
+NEXT_STATUS = {
+    "NOT_YET_RECRUITING": "RECRUITING",
+    "RECRUITING": "TERMINATED",
+    "ENROLLING_BY_INVITATION": "ACTIVE_NOT_RECRUITING",
+    "ACTIVE_NOT_RECRUITING": "COMPLETED",
+    "SUSPENDED": "RECRUITING",
+}
+
+
+def move_on(study: dict) -> None:
+    """One week's change of a trial: its next status (``NEXT_STATUS``); a trial with no next
+    status reports one more participant instead."""
+    protocol = study["protocolSection"]
+    module = protocol["statusModule"]
+    status = module.get("overallStatus")
+    if status in NEXT_STATUS:
+        module["overallStatus"] = NEXT_STATUS[status]
+        return
+    enrollment = protocol.setdefault("designModule", {}).setdefault("enrollmentInfo", {})
+    enrollment["count"] = int(enrollment.get("count") or 0) + 1
 
 
 @dataclass
@@ -63,6 +88,32 @@ class TrialRecords:
                 module["lastUpdatePostDateStruct"] = {"date": last_update, "type": "ACTUAL"}
 
         return self.mutate(nct, change)
+
+    def update_share(
+        self,
+        share: float,
+        on: str,
+        *,
+        seed: int = 0,
+        change: Callable[[dict], None] = move_on,
+    ) -> list[str]:
+        """Change ``share`` (0..1) of the studies, drawn with ``seed``: ``change`` each and post
+        it on ``on`` (its lastUpdatePostDate, ``yyyy-MM-dd``), as the registry does with every
+        change. Returns the changed NCT ids, sorted."""
+        if not 0.0 <= share <= 1.0:
+            raise ValueError(f"share must be within 0..1, got {share}")
+        with self.lock:
+            ids = list(self.studies)
+            chosen = sorted(random.Random(seed).sample(ids, round(share * len(ids))))
+
+            def posted(study: dict) -> None:
+                change(study)
+                module = study["protocolSection"]["statusModule"]
+                module["lastUpdatePostDateStruct"] = {"date": on, "type": "ACTUAL"}
+
+            for nct in chosen:
+                self.mutate(nct, posted)
+            return chosen
 
     def remove(self, nct: str) -> dict:
         """Remove one study and return it."""

@@ -33,12 +33,15 @@ from benchmark_pipeline_tests.support.trial_results_rows import load_trial_resul
 TEST_DOI = "10.5555/benchmark-pipeline-test"
 
 
-def _test_cohort(name: str, **values: str) -> dict[str, str]:
+def _test_cohort(name: str, year: str, **values: str) -> dict[str, str]:
     row = dict.fromkeys(COHORT_COLUMNS, "")
     row.update(
         cohort_name=name,
-        source_citation=f"Test row of the read API tests, not a publication. doi:{TEST_DOI}",
+        source_citation=(
+            f"Test row of the read API tests, not a publication; test year {year}. doi:{TEST_DOI}"
+        ),
         doi=TEST_DOI,
+        publication_year=year,
         setting="clinical_trial",
         instrument="PHQ-9",
         **values,
@@ -46,10 +49,12 @@ def _test_cohort(name: str, **values: str) -> dict[str, str]:
     return row
 
 
-# Two change cohorts tied on N (the later year wins) and one reporting only an endpoint.
+# Two change cohorts tied on N (the later publication_year wins) and one reporting only an
+# endpoint.
 TEST_COHORTS = [
     _test_cohort(
         "PHQ-9 change cohort A (test 2019)",
+        "2019",
         modality="psilocybin",
         condition="MDD",
         n_participants="60",
@@ -59,6 +64,7 @@ TEST_COHORTS = [
     ),
     _test_cohort(
         "PHQ-9 change cohort B (test 2021)",
+        "2021",
         modality="psilocybin",
         condition="MDD",
         n_participants="60",
@@ -68,6 +74,7 @@ TEST_COHORTS = [
     ),
     _test_cohort(
         "PHQ-9 endpoint cohort (test 2020)",
+        "2020",
         modality="ketamine",
         condition="TRD",
         n_participants="40",

@@ -6,17 +6,12 @@ from benchmark_pipeline.constants import BASELINES_GROUP, OWNERS
 from benchmark_pipeline.defs.loads import MirrorLoadConfig, load_failures, load_summary
 from benchmark_pipeline.defs.metadata import check_result, entries, inline_table
 from benchmark_pipeline.defs.schema.assets import benchmark_schema
-from benchmark_pipeline.defs.stops import explains_stops
+from benchmark_pipeline.defs.stops import NothingToLoad, explains_stops
 from benchmark_pipeline.lib.baselines.aggregate import aggregate
 from benchmark_pipeline.lib.baselines.groups import groups_per_year
 from benchmark_pipeline.lib.baselines.load import TABLE, LoadedBaselines, load_baselines
-from benchmark_pipeline.lib.baselines.reading import (
-    TedsDischarges,
-    not_configured,
-    read_discharges,
-)
+from benchmark_pipeline.lib.baselines.reading import TedsDischarges, read_discharges
 from benchmark_pipeline.lib.baselines.source import TedsFileError, describe_location
-from benchmark_pipeline.lib.postgres.staged_upsert import table_row_count
 from benchmark_pipeline.resources import PostgresResource
 
 from .config import NO_FILE, TedsFileConfig, resolve_location
@@ -30,38 +25,43 @@ from .metadata import (
 )
 
 MIRROR_CHECK = "mirrors_aggregate"
-NOT_LOADED = f"Not loaded: {NO_FILE} The table was left as it was."
+# Ahead of the other loads whenever ready, so read_api_answers (which cannot depend on an opt-in
+# asset without being skipped with it) reads the table after this run's load.
+FIRST = {"dagster/priority": "10"}
 
 
+# teds_discharges reads no table, but it runs after the schema step on purpose: then everything
+# population_baselines waits for is upstream of teds_discharges too. Dagster's in-process
+# executor (1.13) settles skipped steps before abandoned ones in one pass and does not look
+# again, so a step left with a skipped input (no TEDS-D file) and a failed one (a migration)
+# would stay pending and the run would spin forever instead of failing.
 @dg.asset(
+    deps=[benchmark_schema],
     group_name=BASELINES_GROUP,
     kinds={"python", "duckdb", "csv"},
     owners=OWNERS,
+    output_required=False,
+    op_tags=FIRST,
     metadata={"dagster/column_schema": discharges_schema()},
     description=(
-        "The TEDS-D public-use file (SAMHSA's Treatment Episode Data Set - Discharges; the zip "
-        "as downloaded, the CSV inside, a folder of yearly files or a URL), read with DuckDB: "
-        "encoding (UTF-8, else latin-1) and delimiter detected, the 2021 file's text labels "
-        "mapped to codes, every code of the variables used checked against the codebook. A "
-        "row with an invalid code is left out and counted under its variable and value. "
-        "Without a configured file (TEDS_D_PATH) nothing is read and nothing downstream changes."
+        "Discharges from U.S. publicly funded substance use treatment, one row per treatment "
+        "episode, as SAMHSA's TEDS-D public-use file reports them: the raw material of the "
+        "usual-care baselines. A row whose code is not in SAMHSA's codebook is left out and "
+        "counted, never guessed. Opt-in: without a TEDS-D file this asset is skipped (not "
+        "materialized) and so is everything that needs it; to turn it on, download a yearly "
+        "file from SAMHSA and set TEDS_D_PATH to it (or ops.teds_discharges.config.path for "
+        "one run). How: the zip as downloaded, the CSV inside it, a folder of yearly files or a "
+        "URL, read with DuckDB (encoding and delimiter detected, the 2021 file's text labels "
+        "mapped to codes)."
     ),
 )
 @explains_stops
 def teds_discharges(
     context: dg.AssetExecutionContext, config: TedsFileConfig
-) -> dg.MaterializeResult:
+):  # no return annotation: Dagster would read the union as the output's type
     location = resolve_location(config.path)
     if location is None:
-        context.log.warning(NO_FILE)
-        return dg.MaterializeResult(
-            value=not_configured(),
-            metadata={
-                "file_configured": False,
-                "how_to_configure": NO_FILE,
-                "dagster/row_count": 0,
-            },
-        )
+        return NothingToLoad(NO_FILE)
     try:
         result = read_discharges(location)
     except TedsFileError as exc:
@@ -78,7 +78,6 @@ def teds_discharges(
     return dg.MaterializeResult(
         value=result,
         metadata=entries(
-            file_configured=True,
             location=describe_location(location),
             files=files_table(result.files),
             years=", ".join(map(str, result.years)) or "none",
@@ -96,6 +95,7 @@ def teds_discharges(
     group_name=BASELINES_GROUP,
     kinds={"python", "duckdb", "postgres", "supabase"},
     owners=OWNERS,
+    op_tags=FIRST,
     metadata={
         "dagster/column_schema": table_schema(),
         "dagster/table_name": TABLE,
@@ -109,19 +109,21 @@ def teds_discharges(
             MIRROR_CHECK,
             asset="population_baselines",
             description=(
-                "Checked by the load itself, inside its transaction: the table holds exactly the "
-                "groups of this load (none missing, none extra) with the same discharges per year."
+                "The table the app reads holds exactly this load's groups, none missing and "
+                "none extra, with the same discharges per year. Checked by the load itself, "
+                "inside its transaction, before anything is committed."
             ),
         )
     ],
     description=(
-        "public.population_baselines in Supabase: usual-care reference values from TEDS-D, one "
-        "row per discharge year x region (National and the four census regions) x primary-"
-        "substance group x demographic group (all, female, male, age bands), with discharges, "
-        "% female, % treatment completed, % with prior treatment, median length of stay and "
-        "median age band. Mirrored in one transaction (upsert on the group, rows of years no "
-        "longer loaded removed; a load removing most of the table needs allow_mass_removal). "
-        "Without a configured file the table is left as it is."
+        "Usual-care reference values from U.S. substance use treatment (TEDS-D): per discharge "
+        "year, region (National and the four census regions), primary substance and "
+        "demographic group (all, female, male, age bands), how many discharges, % female, % "
+        "who completed treatment, % with prior treatment, median length of stay and median age "
+        "band. Opt-in: skipped with teds_discharges when no TEDS-D file is configured "
+        "(TEDS_D_PATH), the table then left as it was. How: public.population_baselines in "
+        "Supabase, mirrored in one transaction (upsert on the group, rows of years no longer "
+        "loaded removed; a load removing most of the table needs allow_mass_removal)."
     ),
 )
 @explains_stops
@@ -131,29 +133,6 @@ def population_baselines(
     postgres: PostgresResource,
     teds_discharges: TedsDischarges,
 ):  # no return annotation: beside check_specs, Dagster would read it as the outputs' types
-    if not teds_discharges.configured:
-        with load_failures(TABLE, postgres), postgres.connect() as conn:
-            rows = table_row_count(conn, TABLE)
-        context.log.warning(NOT_LOADED)
-        return dg.MaterializeResult(
-            value=LoadedBaselines(aggregate=None, load=None, table_rows=rows),
-            metadata={
-                "loaded": False,
-                "why_not": NOT_LOADED,
-                "dagster/row_count": rows,
-                "dagster/table_name": TABLE,
-                "database": postgres.describe(),
-            },
-            check_results=[
-                dg.AssetCheckResult(
-                    check_name=MIRROR_CHECK,
-                    passed=False,
-                    severity=dg.AssetCheckSeverity.WARN,
-                    description=NOT_LOADED,
-                    metadata={"file_configured": False, "table_rows": rows},
-                )
-            ],
-        )
     result = aggregate(teds_discharges.discharges)
     with load_failures(TABLE, postgres), postgres.connect(autocommit=True) as conn:
         load = load_baselines(
@@ -163,9 +142,8 @@ def population_baselines(
             allow_mass_removal=config.allow_mass_removal,
         )
     return dg.MaterializeResult(
-        value=LoadedBaselines(aggregate=result, load=load, table_rows=load.row_count),
+        value=LoadedBaselines(aggregate=result, load=load),
         metadata=entries(
-            loaded=True,
             years=", ".join(map(str, result.years)),
             discharges_per_year=inline_table(
                 ["year", "discharges"], sorted(result.rows_per_year.items())
@@ -182,7 +160,7 @@ def population_baselines(
                 check_name=MIRROR_CHECK,
                 groups_loaded=len(result.groups),
                 rows_in_table=load.rows_loaded,
-                dry_run=config.dry_run,
+                dry_run=load.dry_run,
             )
         ],
     )

@@ -26,7 +26,8 @@ class TedsFileConfig(dg.Config):
             "The TEDS-D public-use file to read: the zip as downloaded from SAMHSA, the CSV "
             "inside it, a folder of such files (one per year) or an http(s) URL. A relative "
             f"path is taken from the repository root. Empty: ${TEDS_ENV_VAR} when set (read "
-            "when the run starts); else nothing is read and population_baselines is left as it is."
+            "when the run starts); else teds_discharges and population_baselines are skipped and "
+            "the table is left as it is."
         ),
     )
 

@@ -32,15 +32,19 @@ MIRROR_CHECK = "mirrors_valid_rows"
     owners=OWNERS,
     metadata={"dagster/column_schema": cohort_table_schema()},
     description=(
-        "The verified cohort CSV (data/benchmark_cohorts_seed.csv) plus one row per Metapsy "
+        "The published cohorts a patient's outcome is compared with, each row checked before "
+        "it can be quoted. How: the verified cohort CSV (data/benchmark_cohorts_seed.csv) plus "
+        "one row per Metapsy "
         "pooled model recomputed by metapsy_pooled_effects, checked row by row: a DOI in "
-        "the citation equal to the doi column, N > 0, unique cohort names, known modality, "
+        "the citation equal to the doi column, a publication year the citation writes, "
+        "N > 0, unique cohort names, known modality, "
         "condition, setting and instrument, means within the instrument's range, SDs > 0, "
         "percentages 0-100, every value one the table can hold. A row that breaks any rule is "
         "left out and listed with all its reasons; the other rows go on to benchmark_cohorts. "
         "Empty reuse terms mean 'not verified' and load as NULL. A file that cannot be read as a "
         "whole (not UTF-8 or the configured encoding, header problems, a line that does not fit "
-        "the header, no data row) fails the run naming the file and line."
+        "the header, no data row, a cell over 16,000,000 characters, a file over 256 MB) fails "
+        "the run naming the file and line."
     ),
 )
 @explains_stops
@@ -110,12 +114,14 @@ def validated_benchmark_cohorts(
             MIRROR_CHECK,
             asset="benchmark_cohorts",
             description=(
-                "Right after the load, in its transaction: the table holds exactly one row per "
-                "valid cohort (row count equals the valid row count, no duplicate cohort_name)."
+                "The table the app reads holds exactly the checked cohorts, each once. How: "
+                "right after the load, in its transaction, one row per valid cohort (row count "
+                "equals the valid row count, no duplicate cohort_name)."
             ),
         )
     ],
     description=(
+        "The cohorts the app compares a patient with, as the app reads them. How: "
         "public.benchmark_cohorts in Supabase: exactly the valid rows of "
         "validated_benchmark_cohorts, upserted on cohort_name with rows no longer in the CSV "
         "removed, in one transaction. Re-running changes nothing; a dry run reports and rolls "

@@ -5,7 +5,7 @@ import dagster as dg
 
 from benchmark_pipeline.constants import COHORTS_GROUP, OWNERS
 from benchmark_pipeline.defs.loads import MirrorLoadConfig, load_failures, load_summary
-from benchmark_pipeline.defs.metadata import check_result, markdown_table
+from benchmark_pipeline.defs.metadata import check_metadata, check_result, markdown_table
 from benchmark_pipeline.defs.schema.assets import benchmark_schema
 from benchmark_pipeline.defs.stops import explains_stops
 from benchmark_pipeline.lib.cohorts.instruments import (
@@ -71,18 +71,23 @@ def _table(read: InstrumentFile) -> dg.MetadataValue:
             MIRROR_CHECK,
             asset="benchmark_instruments",
             description=(
-                "Right after the load, in its transaction: the table holds exactly the valid "
-                "rows of the file, every value equal."
+                "The table the app reads holds exactly the checked scales. How: right after the "
+                "load, in its transaction, exactly the valid rows of the file, every value equal."
             ),
         ),
         dg.AssetCheckSpec(
             REJECTED_CHECK,
             asset="benchmark_instruments",
-            description="No row of the file was rejected; a warning lists each with its reasons.",
+            description=(
+                "No rating scale of the file was left out unseen: a warning lists each rejected "
+                "row with its reasons."
+            ),
         ),
     ],
     description=(
-        "public.benchmark_instruments in Supabase: each outcome instrument the cohorts use, with "
+        "The rating scales (PHQ-9, CAPS-5, ...) the cohorts report and a patient's score is "
+        "read on. How: public.benchmark_instruments in Supabase: each outcome instrument the "
+        "cohorts use, with "
         "its score range, direction (lower_is_better) and, where a published value was "
         "verified, the band of difference benchmark_comparison calls similar (only PHQ-9, 5 "
         "points; empty elsewhere, with the reason in notes). Mirrored from "
@@ -131,7 +136,9 @@ def benchmark_instruments(
                 passed=not read.rejections,
                 severity=dg.AssetCheckSeverity.WARN,
                 description=f"{len(read.rejections)} row(s) rejected" if read.rejections else None,
-                metadata={"rows_rejected": len(read.rejections), "rejected": _rejections(read)},
+                metadata=check_metadata(
+                    rows_rejected=len(read.rejections), rejected=_rejections(read)
+                ),
             ),
         ],
     )

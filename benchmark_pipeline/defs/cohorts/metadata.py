@@ -19,6 +19,7 @@ PREVIEW_COLUMNS = [
     "condition",
     "instrument",
     "n_participants",
+    "publication_year",
     "followup_weeks",
     "effect_size_hedges_g",
     "effect_size",

@@ -74,17 +74,21 @@ def _read(folder: str) -> DatasetValidation:
             MIRROR_CHECK,
             asset="metapsy_effect_sizes",
             description=(
-                "Right after the load, in its transaction: the table holds exactly one row per "
-                "valid comparison row of the snapshots read, no (dataset, row_id) twice."
+                "The study-level table the app reads holds every valid study row, each once. "
+                "How: right after the load, in its transaction, the table holds exactly one row "
+                "per valid comparison row of the snapshots read, no (dataset, row_id) twice."
             ),
         )
     ],
     description=(
-        "Every comparison row of the open Metapsy living meta-analytic datasets (Sypres "
-        "Collaboration, ODC-By 1.0; pinned releases in data/metapsy/): per study, arm, "
+        "The study-by-study results behind the open Metapsy meta-analyses, the raw material of "
+        "the pooled benchmarks: every comparison row of the Metapsy living meta-analytic "
+        "datasets (Sypres Collaboration, ODC-By 1.0; pinned releases in data/metapsy/): per "
+        "study, arm, "
         "instrument and time point the per-arm n, mean and SD, change scores, events, the "
         "maintainers' Hedges' g and log risk ratio, and risk-of-bias ratings. Read by column "
-        "name and decoded row by row (a bad row is left out with its reason), then mirrored "
+        "name and decoded row by row (a bad row is left out with its reason, never guessed), "
+        "then mirrored "
         "into public.benchmark_study_outcomes in one transaction (key: dataset + row id)."
     ),
 )
@@ -137,7 +141,9 @@ def metapsy_effect_sizes(
     owners=OWNERS,
     metadata={"dagster/column_schema": pooled_schema()},
     description=(
-        "Each Metapsy dataset's primary model recomputed from its rows, exactly as the "
+        "The pooled effect of each Metapsy meta-analysis, recomputed here from its studies so "
+        "a benchmark quotes a number the pipeline can reproduce, and held against the result "
+        "the maintainers published. How: each dataset's primary model, exactly as the "
         "maintainers' reproducibility guide specifies: their filterPoolingData statements, "
         "then random effects with REML tau^2 and a Knapp-Hartung 95% CI (PyMARE), with "
         "Q-based I^2, Q, k, n and the prediction interval. Metadata per dataset: the forest "

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from benchmark_pipeline.defs.metadata import check_result, entries
+from benchmark_pipeline.defs.metadata import check_metadata, check_result
 from benchmark_pipeline.defs.stops import explains_stops
 
 from .assets import (
@@ -32,8 +32,8 @@ def _described(datasets, count: int) -> str | None:
 @dg.asset_check(
     asset=metapsy_effect_sizes,
     description=(
-        "No row of a snapshot was rejected; a warning lists each rejected row with its "
-        "dataset, line, row id, and every field with the reason."
+        "No study row was left out unseen: a warning lists each rejected row of a snapshot "
+        "with its dataset, line, row id, and every field with the reason."
     ),
 )
 def rejected_rows(metapsy_effect_sizes: MetapsyEffectSizes) -> dg.AssetCheckResult:
@@ -43,7 +43,7 @@ def rejected_rows(metapsy_effect_sizes: MetapsyEffectSizes) -> dg.AssetCheckResu
         passed=not count,
         severity=dg.AssetCheckSeverity.WARN,
         description=_described(datasets, count),
-        metadata=entries(
+        metadata=check_metadata(
             rows_rejected=count,
             rejected=rejections_table(datasets),
             rejections=dg.MetadataValue.json(rejections_json(datasets)) if count else None,
@@ -55,7 +55,9 @@ def rejected_rows(metapsy_effect_sizes: MetapsyEffectSizes) -> dg.AssetCheckResu
     asset=metapsy_pooled_effects,
     blocking=True,
     description=(
-        "Each recomputed primary model matches its release's published primary result: g and "
+        "Each pooled effect computed here is the one its maintainers published, so a "
+        "benchmark drawn from it quotes the published number. How: each recomputed primary "
+        "model matches its release's published primary result: g and "
         "its 95% CI bounds within 0.005, tau^2 within 0.005, I^2 within 0.05 points, k and n "
         "exactly. A mismatch or a missing fit fails and stops everything downstream; a release "
         "without a published result only warns."

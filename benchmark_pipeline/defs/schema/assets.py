@@ -106,9 +106,11 @@ def apply_migrations(
     kinds={"postgres", "sql", "supabase"},
     owners=OWNERS,
     description=(
-        "The benchmark tables' schema in Supabase: the migrations in sql/ are linted "
-        "(no DROP/TRUNCATE, IF NOT EXISTS, RLS on every table, SELECT-only policies), then applied "
-        "once each and recorded in benchmark_pipeline.schema_migrations. Re-running is a no-op."
+        "Where the benchmarks live and who may read them: the tables, the app's read functions "
+        "and the rules that let a signed-in user read every benchmark and change none. How: "
+        "the migrations in sql/ are linted (no DROP/TRUNCATE, IF NOT EXISTS, RLS on every "
+        "table, SELECT-only policies), then applied once each and recorded in "
+        "benchmark_pipeline.schema_migrations. Re-running is a no-op."
     ),
 )
 def benchmark_schema():

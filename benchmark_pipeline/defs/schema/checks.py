@@ -20,10 +20,13 @@ def _declared() -> catalog.DeclaredSchema:
 @dg.asset_check(
     asset=benchmark_schema,
     blocking=True,
-    description="Every table sql/ declares exists with all its columns.",
+    description=(
+        "Every table the app reads has every column it expects: each table sql/ declares "
+        "exists with all its columns."
+    ),
 )
 @explains_stops
-def tables_have_declared_columns(postgres: PostgresResource) -> dg.AssetCheckResult:
+def declared_columns_exist(postgres: PostgresResource) -> dg.AssetCheckResult:
     declared = _declared()
     with postgres.connect() as conn:
         live = {t: catalog.live_columns(conn, t) for t in declared.tables}
@@ -39,7 +42,10 @@ def tables_have_declared_columns(postgres: PostgresResource) -> dg.AssetCheckRes
 @dg.asset_check(
     asset=benchmark_schema,
     blocking=True,
-    description="Row level security is enabled on every benchmark table.",
+    description=(
+        "No benchmark table can be read past its access rules: row level security is enabled "
+        "on every one."
+    ),
 )
 @explains_stops
 def rls_enabled(postgres: PostgresResource) -> dg.AssetCheckResult:
@@ -64,8 +70,8 @@ def rls_enabled(postgres: PostgresResource) -> dg.AssetCheckResult:
     asset=benchmark_schema,
     blocking=True,
     description=(
-        "Each table the API serves has exactly one SELECT policy for authenticated and no write "
-        "policy."
+        "A signed-in user can read each table the app serves and change none: exactly one "
+        "SELECT policy for authenticated and no write policy."
     ),
 )
 @explains_stops
@@ -91,7 +97,13 @@ def select_only_policies(postgres: PostgresResource) -> dg.AssetCheckResult:
     return check_result(problems, policies=inline_table(["table", "policy", "for", "to"], listing))
 
 
-@dg.asset_check(asset=benchmark_schema, description="Every index sql/ declares exists.")
+@dg.asset_check(
+    asset=benchmark_schema,
+    description=(
+        "The app's look-ups stay fast: every index sql/ declares exists (a missing one slows "
+        "reads and loses nothing, so it warns)."
+    ),
+)
 def declared_indexes_exist(postgres: PostgresResource) -> dg.AssetCheckResult:
     declared = _declared()
     with postgres.connect() as conn:
@@ -113,7 +125,10 @@ def declared_indexes_exist(postgres: PostgresResource) -> dg.AssetCheckResult:
 @dg.asset_check(
     asset=benchmark_schema,
     blocking=True,
-    description="The anonymous API role (anon) can read no row of any benchmark table.",
+    description=(
+        "Nobody who is not signed in can read a benchmark: the anonymous API role (anon) sees "
+        "no row of any benchmark table."
+    ),
 )
 @explains_stops
 def anon_reads_no_rows(postgres: PostgresResource) -> dg.AssetCheckResult:
@@ -147,7 +162,8 @@ def anon_reads_no_rows(postgres: PostgresResource) -> dg.AssetCheckResult:
     asset=benchmark_schema,
     blocking=True,
     description=(
-        "The API roles hold no more than they may: anon nothing, authenticated SELECT on each "
+        "The app's users can read and never write: anon holds nothing, authenticated SELECT on "
+        "each "
         "benchmark table and EXECUTE on each read function (no INSERT, UPDATE, DELETE, TRUNCATE, "
         "REFERENCES or TRIGGER, which RLS does not cover)."
     ),

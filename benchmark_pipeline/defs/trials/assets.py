@@ -1,6 +1,9 @@
 """raw_benchmark_trials (ClinicalTrials.gov search) and benchmark_trials (the Supabase table)."""
 
+from datetime import UTC, datetime
+
 import dagster as dg
+import psycopg
 
 from benchmark_pipeline.constants import OWNERS, TRIALS_GROUP
 from benchmark_pipeline.defs.loads import DryRunConfig, load_failures
@@ -8,23 +11,35 @@ from benchmark_pipeline.defs.metadata import check_result, entries
 from benchmark_pipeline.defs.schema.assets import benchmark_schema
 from benchmark_pipeline.defs.stops import explains_stops
 from benchmark_pipeline.lib.trials.client import CtgovError, RegistryUnreachable
+from benchmark_pipeline.lib.trials.cursor import (
+    CURSOR_TABLE,
+    RefreshCursor,
+    read_cursor,
+    searches_digest,
+)
 from benchmark_pipeline.lib.trials.load import (
     TRIALS_TABLE,
     known_trials,
     load_trials,
     trials_to_load,
 )
-from benchmark_pipeline.lib.trials.paging import iter_lookups
+from benchmark_pipeline.lib.trials.paging import changed_params, iter_lookups, iter_pages
 from benchmark_pipeline.lib.trials.records import FRAME_COLUMNS, TABLE_COLUMNS
 from benchmark_pipeline.lib.trials.refresh import plan_refresh
 from benchmark_pipeline.lib.trials.search import TrialSearch, search_trials
-from benchmark_pipeline.resources import ClinicalTrialsResource, PostgresResource
+from benchmark_pipeline.lib.trials.sweep import plan_fetch
+from benchmark_pipeline.resources import (
+    ClinicalTrialsResource,
+    DatabaseConnectionError,
+    PostgresResource,
+)
 
 from .config import RawTrialsConfig
 from .freshness import FRESHNESS_STATEMENT, TRIALS_FRESHNESS
 from .metadata import (
     column_schema,
     counts,
+    cursor_outcome,
     listed,
     modality_table,
     preview,
@@ -60,10 +75,25 @@ def registry_failure(exc: CtgovError, base_url: str) -> dg.Failure:
     )
 
 
+def stored_cursor(postgres: PostgresResource) -> RefreshCursor | None:
+    """The refresh cursor stored with the table; a database failure ends the run, naming it."""
+    try:
+        with postgres.connect(autocommit=True) as conn:
+            return read_cursor(conn)
+    except (DatabaseConnectionError, psycopg.Error) as exc:
+        raise dg.Failure(
+            description=(
+                f"reading the refresh cursor ({CURSOR_TABLE}) on {postgres.describe()} failed, "
+                f"so nothing was fetched: {type(exc).__name__}: {str(exc).strip()}"
+            )
+        ) from None
+
+
 @dg.asset(
     group_name=TRIALS_GROUP,
     kinds={"python", "pandas", "api"},
     owners=OWNERS,
+    deps=[benchmark_schema],
     metadata={"dagster/column_schema": column_schema(FRAME_COLUMNS)},
     description=(
         "Psychedelic-therapy trials from ClinicalTrials.gov: one search per modality "
@@ -76,16 +106,27 @@ def registry_failure(exc: CtgovError, base_url: str) -> dg.Failure:
         "A record with a wrong-typed or impossible value is left out and listed; a malformed "
         "answer ends the run. Metadata: trials_by_modality gives, per modality, the "
         "registry's count for its search, the trials naming it and the trials it is primary "
-        "for, split by indication."
+        "for, split by indication. With incremental set (the weekly schedule), only records "
+        "updated since the stored cursor are fetched, and a full sweep runs monthly; "
+        "fetch_mode and fetch_reason say which ran and why."
     ),
 )
 @explains_stops
 def raw_benchmark_trials(
-    context: dg.AssetExecutionContext, config: RawTrialsConfig, ctgov: ClinicalTrialsResource
+    context: dg.AssetExecutionContext,
+    config: RawTrialsConfig,
+    ctgov: ClinicalTrialsResource,
+    postgres: PostgresResource,
 ) -> dg.MaterializeResult:
+    cursor = stored_cursor(postgres) if config.incremental else None
+    digest = searches_digest(config.modalities, config.statuses, config.condition)
+    fetch = plan_fetch(cursor, digest, datetime.now(UTC), config.sweep_rules())
+    context.log.info(f"{fetch.mode} fetch: {fetch.reason}")
     try:
         with ctgov.session(on_retry=context.log.warning) as session:
-            search = search_trials(session, config.modalities, config.statuses, config.condition)
+            search = search_trials(
+                session, config.modalities, config.statuses, config.condition, fetch
+            )
     except CtgovError as exc:
         raise registry_failure(exc, ctgov.base_url) from None
     frame = search.frame
@@ -115,10 +156,19 @@ def raw_benchmark_trials(
             modality_source=listed(counts(frame["modality_source"])) or "no trial",
             statuses=", ".join(search.statuses) or "any",
             condition=config.condition or "any",
+            fetch_mode=fetch.mode,
+            fetch_reason=fetch.reason,
+            cursor=str(fetch.cursor_date)
+            if fetch.cursor_date
+            else ("none yet" if config.incremental else "not read (incremental: false)"),
+            changed_since=str(fetch.changed_since or "any date (full sweep)"),
+            pages_fetched=search.pages,
+            bytes_fetched=search.bytes_received,
             requests_made=search.requests_made,
             api_data_timestamp=str(search.data_timestamp),
             api_version=str(search.api_version),
             api_url=ctgov.base_url,
+            registry=ctgov.registry_note(),
             preview=preview(frame),
         ),
     )
@@ -141,7 +191,8 @@ def raw_benchmark_trials(
             asset="benchmark_trials",
             blocking=True,
             description=(
-                "Checked by the load itself, inside its transaction: every trial of this run is "
+                "Every trial found this run reached the table the app counts, each once. How: "
+                "checked by the load itself, inside its transaction: every trial of this run is "
                 "in the table, and no nct_id appears twice."
             ),
         ),
@@ -175,24 +226,41 @@ def benchmark_trials(
     search = raw_benchmark_trials
     with load_failures(TRIALS_TABLE, postgres), postgres.connect(autocommit=True) as conn:
         known = known_trials(conn)
+    fetch = search.fetch
+
+    def lookup(session, ids: list[str]):
+        # An incremental run asks one search for what changed in any status, not every id.
+        if fetch.incremental:
+            params = changed_params(search.vocabulary, search.condition, fetch.changed_since)
+            return iter_pages(session, params)
+        return iter_lookups(session, ids)
+
     try:
         with ctgov.session(on_retry=context.log.warning) as session:
             plan = plan_refresh(
                 known,
                 search.frame["nct_id"],
-                lambda ids: iter_lookups(session, ids),
+                lambda ids: lookup(session, ids),
                 search.vocabulary,
+                incremental=fetch.incremental,
             )
     except CtgovError as exc:
         raise registry_failure(exc, ctgov.base_url) from None
     frame = trials_to_load(search.frame, plan.refreshed)
+    cursor = search.cursor_update()
     with load_failures(TRIALS_TABLE, postgres), postgres.connect(autocommit=True) as conn:
-        load = load_trials(conn, frame, gone=plan.gone, dry_run=config.dry_run)
+        load = load_trials(conn, frame, gone=plan.gone, dry_run=config.dry_run, cursor=cursor)
     verb = "would change (dry run, rolled back)" if config.dry_run else "changed"
+    # An incremental run fetched only what changed: the known trials it did not see are unchanged.
+    not_fetched = len(plan.not_seen) - len(plan.refreshed) - len(plan.rejected)
+    unseen = (
+        f"{not_fetched} unchanged since the cursor (not fetched)"
+        if fetch.incremental
+        else f"{len(plan.not_seen)} not seen this run"
+    )
     context.log.info(
-        f"{TRIALS_TABLE} on {postgres.describe()} {verb}: {load.inserted} inserted, "
-        f"{load.updated} updated, {load.unchanged} unchanged, {len(plan.not_seen)} not seen "
-        "this run"
+        f"{TRIALS_TABLE} on {postgres.describe()} {verb} ({fetch.mode} fetch): "
+        f"{load.inserted} inserted, {load.updated} updated, {load.unchanged} unchanged, {unseen}"
     )
     rejected = [f"{r.nct_id}: {r.field}: {r.reason}" for r in plan.rejected]
     return dg.MaterializeResult(
@@ -203,17 +271,23 @@ def benchmark_trials(
                 "dagster/table_name": TRIALS_TABLE,
             },
             dry_run=config.dry_run,
+            fetch_mode=fetch.mode,
             inserted=load.inserted,
             updated=load.updated,
             unchanged=load.unchanged,
-            not_seen_this_run=len(plan.not_seen),
+            not_seen_this_run=None if fetch.incremental else len(plan.not_seen),
+            unchanged_not_fetched=not_fetched if fetch.incremental else None,
             refreshed_by_nct_id=len(plan.refreshed),
             rejected_on_lookup=len(plan.rejected),
             newly_missing=load.newly_missing,
             still_missing=load.still_missing,
             row_count_after_load=load.row_count,
-            not_seen_ids=", ".join(plan.not_seen[:200]) or None,
+            not_seen_ids=None if fetch.incremental else ", ".join(plan.not_seen[:200]) or None,
             gone_ids=", ".join(plan.gone[:200]) or None,
+            cursor_after=cursor_outcome(load, cursor.registry_date),
+            lookup_requests=session.requests_made,
+            lookup_bytes=session.bytes_received,
+            registry=ctgov.registry_note(),
             database=postgres.describe(),
             preview_refreshed=preview(plan.refreshed),
         ),

@@ -4,6 +4,7 @@ import dagster as dg
 from pydantic import Field
 
 from benchmark_pipeline.lib.modalities import DEFAULT_VOCABULARY
+from benchmark_pipeline.lib.trials.sweep import SweepRules
 
 DEFAULT_STATUSES = ["COMPLETED", "ACTIVE_NOT_RECRUITING", "RECRUITING"]
 
@@ -29,6 +30,47 @@ class RawTrialsConfig(dg.Config):
     condition: str | None = Field(
         default=None, description="Optional query.cond, e.g. 'depression' (empty: any condition)."
     )
+    incremental: bool = Field(
+        default=False,
+        description=(
+            "Fetch only the records updated since the last refresh's cursor (stored with the "
+            "table), minus overlap_days; the weekly schedule sets this. A full sweep runs anyway "
+            "when no cursor exists, when the searches changed, on the month's sweep day or when "
+            "the last sweep is too old. False: every run fetches every search whole."
+        ),
+    )
+    monthly_full_sweep_weekday: int | None = Field(
+        default=0,
+        ge=0,
+        le=6,
+        description=(
+            "Incremental runs sweep in full once a month: the first run on or after the month's "
+            "first such weekday (0 = Monday ... 6 = Sunday, UTC) since the last full sweep. The "
+            "default with the Monday schedule: the first Monday of each month. Empty: no "
+            "monthly sweep (full_sweep_max_age_days still applies)."
+        ),
+    )
+    full_sweep_max_age_days: int = Field(
+        default=35,
+        ge=1,
+        description="An incremental run sweeps in full when the last full sweep is older than this.",
+    )
+    overlap_days: int = Field(
+        default=3,
+        ge=0,
+        description=(
+            "An incremental run asks for records updated on or after the cursor's registry date "
+            "less this many days, so a record posted late or on the cursor's day is not missed."
+        ),
+    )
+
+    def sweep_rules(self) -> SweepRules:
+        return SweepRules(
+            incremental=self.incremental,
+            monthly_sweep_weekday=self.monthly_full_sweep_weekday,
+            max_sweep_age_days=self.full_sweep_max_age_days,
+            overlap_days=self.overlap_days,
+        )
 
 
 class SharpDropConfig(dg.Config):

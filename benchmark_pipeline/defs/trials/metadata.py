@@ -1,10 +1,13 @@
 """Metadata that makes the trials assets readable in the Dagster UI."""
 
+from datetime import date
+
 import dagster as dg
 import pandas as pd
 
 from benchmark_pipeline.defs.metadata import frame_records, inline_table
 from benchmark_pipeline.lib.trials.indication import CATEGORIES
+from benchmark_pipeline.lib.trials.load import TrialsLoad
 from benchmark_pipeline.lib.trials.search import TrialSearch
 
 _COLUMN_DOCS = {
@@ -149,3 +152,12 @@ def rejected_table(rejected: list, limit: int = 50) -> dg.MetadataValue | None:
         for r in rejected[:limit]
     ]
     return inline_table(["nct_id", "field", "reason", "found_by"], rows)
+
+
+def cursor_outcome(load: TrialsLoad, registry_date: date) -> str:
+    """Where the refresh cursor stands after ``load``, in words."""
+    if load.dry_run:
+        return "unchanged (dry run, rolled back)"
+    if not load.cursor_written:
+        return "unchanged (the load was incomplete: the next run fetches from the old cursor)"
+    return f"{registry_date:%Y-%m-%d} (stored with the rows, in the load's transaction)"

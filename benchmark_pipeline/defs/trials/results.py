@@ -73,6 +73,7 @@ def raw_trial_results(
             by_modality=by_modality(value),
             recognised_primary_outcomes=primary_outcomes(frame),
             rejected=rejected_results(value.rejected),
+            registry=ctgov.registry_note(),
         ),
     )
 
@@ -94,13 +95,16 @@ def raw_trial_results(
             COMPLETE_CHECK,
             asset="benchmark_trial_results",
             description=(
-                "Checked by the load inside its transaction: every row read this run is in "
+                "Every posted result read this run reached the table the app reads, each once. "
+                "How: checked by the load inside its transaction: every row read this run is in "
                 "the table, and no key (trial, measure, group, class, category) twice."
             ),
         )
     ],
     description=(
-        "public.benchmark_trial_results: one row per trial, outcome measure, arm, class and "
+        "The results trial sponsors posted, which the app may compare a patient with when no "
+        "cohort fits. How: public.benchmark_trial_results: one row per trial, outcome measure, "
+        "arm, class and "
         "category of the results posted on ClinicalTrials.gov, values as posted (never "
         "rescaled, SE never turned into SD). The rows of the trials read this run replace "
         "theirs in one transaction; other trials' rows stay. A trial whose posted value "

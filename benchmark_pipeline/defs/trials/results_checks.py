@@ -63,7 +63,7 @@ def instrument_recognition(raw_trial_results: TrialResults) -> dg.AssetCheckResu
     ),
 )
 @explains_stops
-def agrees_with_verified_cohorts(
+def matches_verified_cohorts(
     context: dg.AssetCheckExecutionContext, postgres: PostgresResource
 ) -> dg.AssetCheckResult:
     with postgres.connect(autocommit=True) as conn:

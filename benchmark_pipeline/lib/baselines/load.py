@@ -23,16 +23,10 @@ LOADED_COLUMNS = [*COLUMNS, *NULL_AVERAGES]
 
 @dataclass(frozen=True)
 class LoadedBaselines:
-    """What population_baselines hands its checks: the aggregate and its load, both None when no
-    file was configured (the table then keeps ``table_rows`` rows untouched)."""
+    """What population_baselines hands its checks: the aggregate and its load."""
 
-    aggregate: BaselineAggregate | None
-    load: MirrorLoad | None
-    table_rows: int
-
-    @property
-    def loaded(self) -> bool:
-        return self.aggregate is not None
+    aggregate: BaselineAggregate
+    load: MirrorLoad
 
 
 def mirror_problems(conn: psycopg.Connection, frame: pd.DataFrame) -> list[str]:

@@ -75,14 +75,10 @@ class FileRead:
 class TedsDischarges:
     """The valid discharges of every file read, and everything left out."""
 
-    location: str | None  # None: no file configured
+    location: str
     discharges: pd.DataFrame
     files: tuple[FileRead, ...] = ()
     invalid: tuple[InvalidValue, ...] = field(default=())
-
-    @property
-    def configured(self) -> bool:
-        return self.location is not None
 
     @property
     def rows_read(self) -> int:
@@ -101,10 +97,6 @@ def empty_frame() -> pd.DataFrame:
     return pd.DataFrame(
         {c: pd.Series(dtype="int16" if c == "year" else "int8") for c in FRAME_COLUMNS}
     )
-
-
-def not_configured() -> TedsDischarges:
-    return TedsDischarges(location=None, discharges=empty_frame())
 
 
 def _columns_of(variable: Variable, header: Iterable[str], source: str) -> str:

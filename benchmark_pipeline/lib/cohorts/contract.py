@@ -20,6 +20,8 @@ from benchmark_pipeline.lib.cohorts.vocabulary import (
 Int = pd.Int64Dtype
 Float = pd.Float64Dtype
 Bool = pd.BooleanDtype
+# The earliest publication year the table accepts; the latest is the current year (``rules``).
+FIRST_PUBLICATION_YEAR = 1900
 
 
 def _pct(description: str) -> object:
@@ -40,6 +42,14 @@ class CohortFrame(pa.DataFrameModel):
     cohort_name: Series[str] = pa.Field(unique=True, description="Natural key; unique label")
     source_citation: Series[str] = pa.Field(description="Full citation including the DOI")
     doi: Series[str] = pa.Field(description="DOI of the cited source; must appear in the citation")
+    publication_year: Series[Int] = pa.Field(
+        nullable=True,
+        ge=FIRST_PUBLICATION_YEAR,
+        description=(
+            "Year the cited source was published (a Metapsy pooled row: its release year); "
+            "written in the citation; empty = not verified"
+        ),
+    )
     nct_id: Series[str] = pa.Field(
         nullable=True, str_matches=r"^NCT\d{8}$", description="Registry id"
     )

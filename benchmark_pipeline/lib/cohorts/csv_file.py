@@ -6,8 +6,11 @@ nothing from such a file is loaded. Row rules are ``validation``'s job.
 """
 
 import codecs
+import contextlib
 import csv
 import io
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +19,14 @@ from benchmark_pipeline.lib.cohorts import contract as cs
 
 DEFAULT_ENCODING = "utf-8"
 HEADER_ROW = 1  # spreadsheet numbering: the header is row 1, the first cohort row 2
+# The largest cohort CSV read: the whole file is held in memory as text and as a frame. The
+# 90,000-row file the benchmarks validate is 155 MB.
+MAX_FILE_BYTES = 256_000_000
+# The longest cell: a sixteenth of the largest file, far above any verification note (the
+# seed's longest cell is under 2,000 characters) and above Python's csv default of 131,072, yet
+# a quote left open in a large file stops there rather than swallowing the rest of it.
+MAX_CELL_CHARS = MAX_FILE_BYTES // 16
+_FIELD_LIMIT_LOCK = threading.Lock()
 
 
 class CohortCsvError(ValueError):
@@ -50,17 +61,37 @@ def decode(data: bytes, path: Path, encoding: str = DEFAULT_ENCODING) -> str:
         ) from None
 
 
+@contextlib.contextmanager
+def _field_limit(chars: int) -> Iterator[None]:
+    """Python's csv field limit set to ``chars`` while the block runs. The limit is the csv
+    module's, for the whole process, so readers here take turns and the old limit comes back."""
+    with _FIELD_LIMIT_LOCK:
+        previous = csv.field_size_limit(chars)
+        try:
+            yield
+        finally:
+            csv.field_size_limit(previous)
+
+
 def _records(text: str, path: Path) -> list[tuple[int, int, list[str]]]:
     """(spreadsheet row, first file line, fields) of every record that holds a value; a blank
-    line or a row of empty cells still counts as a row, as a spreadsheet shows it."""
+    line or a row of empty cells still counts as a row, as a spreadsheet shows it. A cell
+    longer than ``MAX_CELL_CHARS`` fails the file naming the line its record starts on."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records, line = [], 1
     try:
-        for row, fields in enumerate(reader, start=HEADER_ROW):
-            if "".join(fields).strip():
-                records.append((row, line, fields))
-            line = reader.line_num + 1
+        with _field_limit(MAX_CELL_CHARS):
+            for row, fields in enumerate(reader, start=HEADER_ROW):
+                if "".join(fields).strip():
+                    records.append((row, line, fields))
+                line = reader.line_num + 1
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise CohortCsvError(
+                f"{path}: line {line}: a cell longer than {MAX_CELL_CHARS:,} characters, the "
+                f"most one cell may hold (a sixteenth of the {MAX_FILE_BYTES:,}-byte file "
+                "limit); a quote left open makes one cell of everything after it"
+            ) from None
         raise CohortCsvError(f"{path}: line {line}: not valid CSV ({exc})") from None
     return records
 
@@ -106,12 +137,18 @@ def read_cohort_csv(path: Path, encoding: str = DEFAULT_ENCODING) -> pd.DataFram
     The index is each row's spreadsheet row number (header = row 1); rows without any value
     are left out. A trailing delimiter on the header or on any line is read as the empty,
     unnamed last column a spreadsheet export writes. Raises ``CohortCsvError`` naming the file
-    when it is missing, empty, not valid text in ``encoding``, not valid CSV, has header
+    when it is missing, larger than ``MAX_FILE_BYTES``, empty, not valid text in ``encoding``,
+    not valid CSV (a cell longer than ``MAX_CELL_CHARS`` included), has header
     problems (each missing, unknown, repeated or unnamed column), a line that does not fit the
     header, or a header and no data row.
     """
     if not path.is_file():
         raise CohortCsvError(f"cohort CSV not found: {path}")
+    if (size := path.stat().st_size) > MAX_FILE_BYTES:
+        raise CohortCsvError(
+            f"{path}: {size:,} bytes, more than the {MAX_FILE_BYTES:,} a cohort CSV may hold; "
+            "nothing is read"
+        )
     records = _records(decode(path.read_bytes(), path, encoding), path)
     if not records:
         raise CohortCsvError(f"{path}: the file is empty (no header, no row)")

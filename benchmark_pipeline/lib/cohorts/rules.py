@@ -4,6 +4,11 @@
 ``CohortFrame`` columns; a rule adds a reason to every row that breaks it.
 """
 
+import functools
+import re
+from datetime import UTC, datetime
+
+import numpy as np
 import pandas as pd
 
 from benchmark_pipeline.lib.cohorts import contract as cs
@@ -36,6 +41,7 @@ _WHY_REQUIRED = {
 }
 _NCT = r"NCT\d{8}"
 _ROWS_LISTED = 10
+_CITATION_SHOWN = 200  # characters of a citation a reason quotes
 
 
 def required(raw: pd.DataFrame, reasons: RowReasons) -> None:
@@ -131,7 +137,7 @@ def scores(raw: pd.DataFrame, typed: pd.DataFrame, reasons: RowReasons) -> None:
 
 def bounds(typed: pd.DataFrame, reasons: RowReasons) -> None:
     """N and arm sizes > 0, SDs > 0, percentages 0-100, the active arm within N."""
-    for column in cs.INT_COLUMNS:
+    for column in [c for c in cs.INT_COLUMNS if c != "publication_year"]:
         value = typed[column]
         reasons.add(value <= 0, lambda i, c=column, v=value: f"{c} must be > 0 (got {v.iat[i]})")
     for column in cs.SD_COLUMNS:
@@ -145,6 +151,42 @@ def bounds(typed: pd.DataFrame, reasons: RowReasons) -> None:
         )
     arm, n = typed["active_arm_n"], typed["n_participants"]
     reasons.add(arm > n, lambda i: f"active_arm_n {arm.iat[i]} exceeds n_participants {n.iat[i]}")
+
+
+def publication(raw: pd.DataFrame, typed: pd.DataFrame, reasons: RowReasons) -> None:
+    """A publication year between 1900 and the current year (UTC) that the row's own
+    source_citation writes: the citation is where the year was verified, so a year it does not
+    show is a typing error or a value from somewhere else."""
+    year, citation = typed["publication_year"], raw["source_citation"]
+    latest = datetime.now(UTC).year
+    reasons.add(
+        (year < cs.FIRST_PUBLICATION_YEAR) | (year > latest),
+        lambda i: (
+            f"publication_year {year.iat[i]} is not between {cs.FIRST_PUBLICATION_YEAR} and "
+            f"{latest}"
+        ),
+    )
+    missing = [
+        value is not pd.NA and not _writes_year(text, value)
+        for value, text in zip(year.tolist(), citation.tolist(), strict=True)
+    ]
+    reasons.add(
+        np.array(missing, dtype=bool),
+        lambda i: (
+            f"publication_year {year.iat[i]} does not appear in source_citation "
+            f"{_excerpt(citation.iat[i])!r}"
+        ),
+    )
+
+
+@functools.lru_cache(maxsize=4096)  # a long file repeats its citations
+def _writes_year(citation: str, year: int) -> bool:
+    """``year`` is in ``citation`` as a number of its own (not inside a longer one)."""
+    return str(year) in citation and re.search(rf"(?<![0-9]){year}(?![0-9])", citation) is not None
+
+
+def _excerpt(text: str) -> str:
+    return text if len(text) <= _CITATION_SHOWN else text[: _CITATION_SHOWN - 1] + "…"
 
 
 def followup(typed: pd.DataFrame, reasons: RowReasons) -> None:

@@ -54,6 +54,7 @@ def validate_cohorts(raw: pd.DataFrame) -> CohortValidation:
     rules.provenance(raw, reasons)
     rules.scores(raw, typed, reasons)
     rules.bounds(typed, reasons)
+    rules.publication(raw, typed, reasons)
     rules.followup(typed, reasons)
     rules.effects(raw, typed, reasons)
     rules.reuse_terms(raw, reasons)

@@ -2,9 +2,11 @@
 
 One row per pooled dataset: setting ``meta_analysis``, N = the participants pooled, the pooled
 Hedges' g (as the maintainers print it, to 4 decimals) with its interval, tau^2, I^2 and k in
-``effect_size_detail``, a citation naming the dataset, its release and DOI, the ODC-By licence,
-and the included studies in ``notes``. ``cohort_csv_text`` turns them into text cells exactly as
-``read_cohort_csv`` reads the CSV, so they pass through the same ``validate_cohorts``.
+``effect_size_detail``, a citation naming the dataset, its release (with the day it was tagged)
+and DOI, the release's year as ``publication_year`` (a release year: the dataset has no other),
+the ODC-By licence, and the included studies in ``notes``. ``cohort_csv_text`` turns them into
+text cells exactly as ``read_cohort_csv`` reads the CSV, so they pass through the same
+``validate_cohorts``.
 """
 
 from collections.abc import Sequence
@@ -14,6 +16,7 @@ import pandas as pd
 
 from benchmark_pipeline.lib.cohorts.contract import COLUMNS
 from benchmark_pipeline.lib.metapsy.pooled import PooledDataset
+from benchmark_pipeline.lib.metapsy.snapshot import ReleaseRecord
 
 LICENSE = "ODC-By 1.0 (Open Data Commons Attribution License v1.0; dataset)"
 OPEN_LICENSES = {"ODC-By-1.0"}
@@ -60,10 +63,21 @@ def _instrument(pooled: PooledDataset) -> str:
 def _citation(pooled: PooledDataset) -> str:
     snapshot, record = pooled.snapshot, pooled.snapshot.record
     commit = f" (commit {record.commit})" if record.commit else ""
+    dated = f" of {record.release_date.isoformat()}" if record.release_date else ""
     doi = f" doi:{record.dataset_doi}." if record.dataset_doi else ""
     return (
         f"{', '.join(snapshot.authors)}. {record.title}. Metapsy living meta-analytic dataset "
-        f"{record.dataset}, release {record.release}{commit}, {record.repository}.{doi}"
+        f"{record.dataset}, release {record.release}{dated}{commit}, {record.repository}.{doi}"
+    )
+
+
+def _release_year_source(record: ReleaseRecord) -> str:
+    if record.release_date is None:
+        return ""
+    return (
+        f"; publication_year {record.release_date.year} = the release year of "
+        f"{record.dataset} {record.release} (tagged {record.release_date.isoformat()}), not a "
+        f"publication year: {record.release_date_source.rstrip('.')}"
     )
 
 
@@ -79,6 +93,7 @@ def _row(pooled: PooledDataset) -> dict:
         "cohort_name": label.cohort_name,
         "source_citation": _citation(pooled),
         "doi": record.dataset_doi,
+        "publication_year": record.release_date.year if record.release_date else None,
         "modality": label.modality,
         "condition": label.condition,
         "condition_detail": label.condition_detail,
@@ -103,7 +118,7 @@ def _row(pooled: PooledDataset) -> dict:
             f"Recomputed by benchmark_pipeline (metapsy_pooled_effects) from "
             f"{record.dataset} {record.release} data.csv with the filters of the maintainers' "
             f"reproducibility guide {pooled.model.guide}; DOI: {(record.dataset_doi_source or '').rstrip('.')}; "
-            f"licence: {record.license_source}"
+            f"licence: {record.license_source}" + _release_year_source(record)
         ),
     }
 

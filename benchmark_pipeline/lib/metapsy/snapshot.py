@@ -8,9 +8,10 @@ that release with its source (``null`` when they have published none for it).
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from benchmark_pipeline.lib.metapsy.published import PublishedResult
 
@@ -28,6 +29,10 @@ class ReleaseRecord(BaseModel):
     title: str
     release: str = Field(min_length=1)
     release_note: str | None = None
+    # The day the release was tagged, with where that was read; the pooled cohort row's
+    # publication_year is its year (a release year, not a publication's).
+    release_date: date | None = None
+    release_date_source: str | None = None
     commit: str | None = Field(None, pattern=r"^[0-9a-f]{40}$")
     repository: str = Field(pattern=r"^https://github\.com/")
     dataset_doi: str | None = Field(None, pattern=r"^10\.\d{4,9}/\S+$")
@@ -35,6 +40,12 @@ class ReleaseRecord(BaseModel):
     license: str
     license_source: str
     published_primary_result: PublishedResult | None
+
+    @model_validator(mode="after")
+    def _dated_with_source(self) -> "ReleaseRecord":
+        if (self.release_date is None) != (self.release_date_source is None):
+            raise ValueError("release_date and release_date_source go together")
+        return self
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
+from benchmark_pipeline.lib import kill_points
 from benchmark_pipeline.lib.postgres.staged_upsert import (
     key_match,
     lock_for_load,
@@ -191,6 +192,8 @@ def load_mirror(
         )
         problems = check(conn)
         rows_loaded = table_row_count(conn, table)
+        kill_points.reached(kill_points.BEFORE_COMMIT)
+    kill_points.reached(kill_points.COMMITTED)
     return MirrorLoad(
         inserted=counts.inserted,
         updated=counts.updated,

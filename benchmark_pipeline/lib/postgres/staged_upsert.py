@@ -23,6 +23,7 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
+from benchmark_pipeline.lib import kill_points
 from benchmark_pipeline.lib.postgres import binary_copy, fingerprints
 
 # ``MERGE ... RETURNING merge_action()`` exists from PostgreSQL 17; 15 and 16 count otherwise.
@@ -220,6 +221,7 @@ def upsert_frame(
     counts = UpsertCounts(staged=0, inserted=0, updated=0)
     if len(rows):
         stage = stage_frame(conn, table, rows, columns)
+        kill_points.reached(kill_points.STAGED)
         counts = upsert_from_stage(
             conn,
             table,

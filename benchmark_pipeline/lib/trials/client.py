@@ -119,6 +119,7 @@ class CtgovSession:
     rng: Callable[[], float] = random.random
     on_retry: Callable[[str], None] | None = None  # told one line before each retry's wait
     requests_made: int = 0
+    bytes_received: int = 0  # answer bodies read, as decoded (before any transfer compression)
     answered: bool = False  # whether any request of this session got an HTTP answer
     _last_request_at: float | None = None
 
@@ -165,6 +166,7 @@ class CtgovSession:
             chunks = []
             for chunk in response.iter_bytes():
                 chunks.append(chunk)
+                self.bytes_received += len(chunk)
                 if self.clock() > deadline:
                     raise _Late(f"{sum(map(len, chunks)):,} bytes read")
             return response, b"".join(chunks)

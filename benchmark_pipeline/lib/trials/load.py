@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 import psycopg
 
+from benchmark_pipeline.lib import kill_points
 from benchmark_pipeline.lib.postgres.binary_copy import TextArrayBinaryDumper
 from benchmark_pipeline.lib.postgres.staged_upsert import table_row_count, upsert_frame
+from benchmark_pipeline.lib.trials.cursor import CursorUpdate, write_cursor
 from benchmark_pipeline.lib.trials.records import TABLE_COLUMNS
 
 TRIALS_TABLE = "public.benchmark_trials"
@@ -31,6 +33,7 @@ class TrialsLoad:
     row_count: int  # rows in the table after the load
     dry_run: bool
     problems: list[str] = field(default_factory=list)  # completeness, checked before commit
+    cursor_written: bool = False  # the refresh cursor was stored (kept only when committed)
 
     @property
     def unchanged(self) -> int:
@@ -77,12 +80,14 @@ def load_trials(
     *,
     gone: Iterable[str] = (),
     dry_run: bool = False,
+    cursor: CursorUpdate | None = None,
 ) -> TrialsLoad:
-    """Upsert ``frame`` (one row per nct_id, ``TABLE_COLUMNS``) and mark ``gone`` ids missing.
+    """Upsert ``frame`` (one row per nct_id, ``TABLE_COLUMNS``), mark ``gone`` ids missing and
+    store the refresh's ``cursor`` (when given).
 
     New trials are inserted, changed ones updated (``updated_at`` set), identical ones not
-    written at all; no row is ever deleted. ``conn`` must be in autocommit mode: the whole load
-    is one transaction of its own, rolled back when ``dry_run``.
+    written at all; no row is ever deleted. ``conn`` must be in autocommit mode: the whole load,
+    cursor included, is one transaction of its own, rolled back when ``dry_run``.
     """
     if frame["nct_id"].duplicated().any():
         dupes = sorted(frame.loc[frame["nct_id"].duplicated(), "nct_id"].unique())
@@ -96,6 +101,12 @@ def load_trials(
         newly, still = _mark_missing(conn, gone)
         rows = table_row_count(conn, TRIALS_TABLE)
         problems = completeness_problems(conn, frame["nct_id"].tolist())
+        # An incomplete load keeps the old cursor: the next run fetches from there again.
+        cursor_moved = cursor is not None and not problems
+        if cursor_moved:
+            write_cursor(conn, cursor)
+        kill_points.reached(kill_points.BEFORE_COMMIT)
+    kill_points.reached(kill_points.COMMITTED)
     return TrialsLoad(
         staged=counts.staged,
         inserted=counts.inserted,
@@ -105,6 +116,7 @@ def load_trials(
         row_count=rows,
         dry_run=dry_run,
         problems=problems,
+        cursor_written=cursor_moved,
     )
 
 

@@ -2,12 +2,15 @@
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
 
 from benchmark_pipeline.lib.trials import client, paging
+from benchmark_pipeline.lib.trials.cursor import CursorUpdate, searches_digest
 from benchmark_pipeline.lib.trials.records import RejectedRecord, TrialRows
+from benchmark_pipeline.lib.trials.sweep import FULL, FetchPlan, registry_date
 
 
 @dataclass
@@ -28,6 +31,25 @@ class TrialSearch:
     requests_made: int = 0
     api_version: str | None = None
     data_timestamp: str | None = None
+    condition: str | None = None
+    fetch: FetchPlan = field(default_factory=lambda: FetchPlan(FULL, "a full search"))
+    bytes_received: int = 0
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def pages(self) -> int:
+        return sum(self.pages_per_search.values())
+
+    def cursor_update(self) -> CursorUpdate:
+        """The cursor a successful load of this search stores: its searches, the registry date
+        it read (``dataTimestamp``'s, or the fetch's), and how it fetched."""
+        return CursorUpdate(
+            searches_digest=searches_digest(self.vocabulary, self.statuses, self.condition),
+            registry_date=registry_date(self.data_timestamp, self.fetched_at),
+            registry_data_timestamp=self.data_timestamp,
+            mode=self.fetch.mode,
+            trials_fetched=len(self.frame),
+        )
 
     @property
     def search_labelled(self) -> pd.DataFrame:
@@ -40,20 +62,24 @@ def search_trials(
     vocabulary: Mapping[str, Sequence[str]],
     statuses: Sequence[str],
     condition: str | None = None,
+    fetch: FetchPlan | None = None,
 ) -> TrialSearch:
-    """``/version``, then one paged ``query.intr`` search per modality of ``vocabulary``.
+    """``/version``, then one paged ``query.intr`` search per modality of ``vocabulary``; with an
+    incremental ``fetch``, only for records updated on or after its ``changed_since``.
 
     Each page becomes rows as it arrives. Raises ``client.CtgovError`` when the API does not
     answer usably (after its own retries), ``client.MalformedAnswer`` when an answer is not what
     the API promises.
     """
+    fetch = fetch or FetchPlan(FULL, "a full search")
+    fetched_at = datetime.now(UTC)
     version = paging.read_version(session)
     vocabulary = {m: tuple(terms) for m, terms in vocabulary.items()}
     rows = TrialRows(vocabulary)
     progress: dict[str, paging.Paging] = {}
     for modality, terms in vocabulary.items():
         progress[modality] = paging.Paging()
-        params = paging.search_params(terms, statuses, condition)
+        params = paging.search_params(terms, statuses, condition, fetch.changed_since)
         for page in paging.iter_pages(session, params, progress[modality]):
             rows.add(page.studies, modality, page.rejected)
     return TrialSearch(
@@ -69,4 +95,8 @@ def search_trials(
         requests_made=session.requests_made,
         api_version=version.api_version,
         data_timestamp=version.data_timestamp,
+        condition=condition,
+        fetch=fetch,
+        bytes_received=session.bytes_received,
+        fetched_at=fetched_at,
     )

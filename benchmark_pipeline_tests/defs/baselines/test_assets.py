@@ -1,4 +1,5 @@
-"""teds_discharges -> population_baselines through ``dg.materialize`` on a real PostgreSQL."""
+"""teds_discharges -> population_baselines through ``dg.materialize`` on a real PostgreSQL; without
+a TEDS-D file both are skipped, their checks with them."""
 
 from pathlib import Path
 
@@ -8,14 +9,14 @@ import pytest
 
 from benchmark_pipeline.defs.baselines import checks
 from benchmark_pipeline.defs.baselines.assets import population_baselines, teds_discharges
-from benchmark_pipeline.defs.baselines.config import TEDS_ENV_VAR, resolve_location
+from benchmark_pipeline.defs.baselines.config import NO_FILE, TEDS_ENV_VAR, resolve_location
 from benchmark_pipeline.resources import PostgresResource
 from benchmark_pipeline_tests.support import teds
 from benchmark_pipeline_tests.support.metadata import table_rows
 
 CHECKS = [
     checks.codes_valid,
-    checks.national_totals_match_codebook,
+    checks.matches_codebook_totals,
     checks.counts_add_up,
     checks.row_count_matches_groups,
 ]
@@ -29,7 +30,10 @@ def no_configured_file(monkeypatch):
 
 
 def _run(
-    postgres: PostgresResource, path: Path | str | None = None, **load: bool
+    postgres: PostgresResource,
+    path: Path | str | None = None,
+    instance: dg.DagsterInstance | None = None,
+    **load: bool,
 ) -> dg.ExecuteInProcessResult:
     ops: dict = {"population_baselines": {"config": load}}
     if path is not None:
@@ -37,7 +41,7 @@ def _run(
     return dg.materialize(
         [teds_discharges, population_baselines, *CHECKS],
         resources={"postgres": postgres},
-        instance=dg.DagsterInstance.ephemeral(),
+        instance=instance or dg.DagsterInstance.ephemeral(),
         run_config={"ops": ops},
         raise_on_error=False,
     )
@@ -59,28 +63,53 @@ def _rows(conn: psycopg.Connection) -> list[tuple]:
     ).fetchall()
 
 
-def test_without_a_file_nothing_changes_and_every_check_says_how_to_point_at_one(
+def test_without_a_file_both_assets_and_their_checks_are_skipped_and_the_log_says_why_once(
     migrated: psycopg.Connection, postgres: PostgresResource
 ) -> None:
     migrated.execute(
         "INSERT INTO public.population_baselines (source, year, region) VALUES ('hand', 2018, 'X')"
     )
     before = migrated.execute("SELECT * FROM public.population_baselines").fetchall()
-    result = _run(postgres)
+    instance = dg.DagsterInstance.ephemeral()
+    result = _run(postgres, instance=instance)
     assert result.success
-    read = _metadata(result, "teds_discharges")
-    assert read["file_configured"] is False and read["dagster/row_count"] == 0
-    assert TEDS_ENV_VAR in read["how_to_configure"]
-    table = _metadata(result, "population_baselines")
-    assert table["loaded"] is False and table["dagster/row_count"] == 1
     assert migrated.execute("SELECT * FROM public.population_baselines").fetchall() == before
-    evaluations = _checks(result)
-    assert set(evaluations) == ALL_CHECKS
-    for name, evaluation in evaluations.items():
-        assert not evaluation.passed, name
-        assert evaluation.severity == dg.AssetCheckSeverity.WARN, name
-        assert "No TEDS-D file is configured" in evaluation.description, name
-        assert TEDS_ENV_VAR in evaluation.description, name
+    for asset in ("teds_discharges", "population_baselines"):
+        assert instance.get_latest_materialization_event(dg.AssetKey(asset)) is None, asset
+    skipped = {e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"}
+    assert "population_baselines" in skipped
+    # Every check was planned and none evaluated: the UI shows them skipped, none failed.
+    assert result.get_asset_check_evaluations() == []
+    planned = instance.all_logs(
+        result.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED
+    )
+    assert {e.dagster_event.event_specific_data.check_name for e in planned} == ALL_CHECKS
+    reasons = [
+        e.user_message for e in instance.all_logs(result.run_id) if NO_FILE in e.user_message
+    ]
+    assert len(reasons) == 1 and TEDS_ENV_VAR in reasons[0]
+
+
+def test_a_real_file_without_a_valid_row_still_materializes_and_warns(
+    migrated: psycopg.Connection, postgres: PostgresResource, tmp_path: Path
+) -> None:
+    frame = teds.generate(3, year=2019, seed=7)
+    overrides = {(row, "REASON"): "8" for row in range(3)}
+    path = teds.write_csv(frame, tmp_path / "all_invalid.csv", overrides=overrides)
+    result = dg.materialize(
+        [teds_discharges, checks.codes_valid],
+        instance=dg.DagsterInstance.ephemeral(),
+        run_config={"ops": {"teds_discharges": {"config": {"path": str(path)}}}},
+    )
+    assert result.success
+    assert _metadata(result, "teds_discharges")["dagster/row_count"] == 0
+    (codes,) = result.get_asset_check_evaluations()
+    assert not codes.passed and codes.severity == dg.AssetCheckSeverity.WARN
+    assert codes.description == (
+        "3 of 3 row(s) left out for 1 invalid value(s); no valid discharge in 3 row(s) read: "
+        "the file loads nothing"
+    )
+    assert codes.metadata["rows_valid"] == dg.MetadataValue.text("0")
 
 
 def test_a_2021_zip_named_by_the_environment_fills_the_table(
@@ -101,7 +130,7 @@ def test_a_2021_zip_named_by_the_environment_fills_the_table(
     evaluations = _checks(result)
     for name in ("codes_valid", "mirrors_aggregate", "counts_add_up", "row_count_matches_groups"):
         assert evaluations[name].passed, (name, evaluations[name].description)
-    published = evaluations["national_totals_match_codebook"]
+    published = evaluations["matches_codebook_totals"]
     assert not published.passed and published.severity == dg.AssetCheckSeverity.WARN
     assert published.description.startswith("2021: no published codebook figures here")
 
@@ -127,7 +156,7 @@ def test_invalid_codes_warn_and_totals_unlike_the_codebook_fail_the_check(
         "8",
         1,
     )
-    published = evaluations["national_totals_match_codebook"]
+    published = evaluations["matches_codebook_totals"]
     assert not published.passed and published.severity == dg.AssetCheckSeverity.ERROR
     assert "2019 discharges: table 999, codebook 1,722,503" in published.description
     assert evaluations["counts_add_up"].passed

@@ -70,9 +70,15 @@ def test_seed_loads_the_trials_and_metapsy_and_warns_of_unverified_reuse_terms(
     assert stored["Metapsy Pooled Psilocybin Depression (Sypres Collaboration 2025)"] is True
     assert stored["Metapsy Pooled MDMA PTSD (Sypres Collaboration 2026)"] is True
     assert sum(usable is None for usable in stored.values()) == 8  # NULL: not verified
+    years = dict(
+        migrated.execute("SELECT cohort_name, publication_year FROM public.benchmark_cohorts")
+    )
+    assert years["Metapsy Pooled MDMA PTSD (Sypres Collaboration 2026)"] == 2026  # release year
+    assert years["MAPS MAPP2 Phase 3 (Mitchell et al. 2023)"] is None  # year not verified
+    assert years["Johns Hopkins Psilocybin MDD (Davis et al. 2021)"] == 2020  # online first
     reuse = evaluations(result)["reuse_terms_verified"]
     assert (reuse.passed, reuse.severity) == (False, dg.AssetCheckSeverity.WARN)
-    assert reuse.metadata["rows_unverified"].value == 8
+    assert reuse.metadata["rows_unverified"].value == "8"
     assert "8 of 10 valid row(s) load with reuse terms not verified" in reuse.description
     assert "MAPS MAPP1 Phase 3 (Mitchell et al. 2021)" in reuse.description
     licences = {row["license"] for row in table_rows(reuse.metadata["unverified"])}
@@ -91,7 +97,7 @@ def test_reuse_terms_check_passes_when_every_row_is_verified(
         "reuse_terms_verified"
     ]
     assert reuse.passed
-    assert reuse.metadata["rows_unverified"].value == 0
+    assert reuse.metadata["rows_unverified"].value == "0"
 
 
 def test_every_column_round_trips_through_the_table(

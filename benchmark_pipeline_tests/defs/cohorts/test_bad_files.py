@@ -2,12 +2,15 @@
 designed, says why, and the table keeps every row it had (``table_snapshot``, updated_at
 included)."""
 
+import csv
 from pathlib import Path
 
 import dagster as dg
 import psycopg
 import pytest
 
+from benchmark_pipeline.lib.cohorts.contract import COLUMNS
+from benchmark_pipeline.lib.cohorts.csv_file import MAX_CELL_CHARS
 from benchmark_pipeline.resources import PostgresResource
 from benchmark_pipeline_tests.support.databases import table_snapshot
 
@@ -98,7 +101,11 @@ def test_value_after_the_last_column_fails_naming_the_line(
 ) -> None:
     _, step, message = _refused(postgres, migrated, TWO_ROWS, CORPUS / "cohorts_trailing_value.csv")
     assert step == "validated_benchmark_cohorts"
-    assert "cohorts_trailing_value.csv: line 3: 38 field(s) where the header names 37" in message
+    width = len(COLUMNS)
+    assert (
+        f"cohorts_trailing_value.csv: line 3: {width + 1} field(s) where the header names {width}"
+        in message
+    )
 
 
 def test_latin1_file_fails_naming_the_byte_then_loads_with_its_encoding(
@@ -146,3 +153,52 @@ def test_values_postgresql_cannot_hold_are_rejected_before_copy(
     # The two good rows are unchanged: nothing was rewritten, nothing failed at COPY.
     assert metadata(result, "benchmark_cohorts")["unchanged"] == 2
     assert table_snapshot(migrated, TABLE) == before
+
+
+def _with_notes(tmp_path: Path, notes: str) -> Path:
+    """cohorts_bom.csv with good one's notes replaced by ``notes``."""
+    header, one, two = (TWO_ROWS.read_text(encoding="utf-8-sig")).splitlines()
+    path = tmp_path / "long_notes.csv"
+    path.write_text("\n".join([header, one.replace("fictional test row", notes), two]) + "\n")
+    return path
+
+
+def test_a_cell_above_the_csv_default_loads_whole_and_one_above_the_bound_fails_at_its_line(
+    migrated: psycopg.Connection, postgres: PostgresResource, tmp_path: Path
+) -> None:
+    notes = "x" * 200_000  # Python's csv module refuses more than 131,072 by default
+    assert materialize_cohorts(postgres, _with_notes(tmp_path, notes)).success
+    stored = migrated.execute(
+        "SELECT length(notes) FROM public.benchmark_cohorts WHERE cohort_name = 'good one'"
+    ).fetchone()
+    assert stored == (200_000,)
+
+    path = _with_notes(tmp_path, "x" * (MAX_CELL_CHARS + 1))
+    _, step, message = _refused(postgres, migrated, TWO_ROWS, path)
+    assert step == "validated_benchmark_cohorts"
+    assert f"long_notes.csv: line 2: a cell longer than {MAX_CELL_CHARS:,} characters" in message
+
+
+def test_a_publication_year_its_citation_does_not_write_is_listed_and_the_rest_load(
+    migrated: psycopg.Connection, postgres: PostgresResource, tmp_path: Path
+) -> None:
+    rows = list(csv.DictReader(TWO_ROWS.open(encoding="utf-8-sig")))
+    rows[0]["publication_year"] = "2020"  # J Test. 2020;1:1-2
+    rows[1]["publication_year"] = "2019"
+    path = tmp_path / "years.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    result = materialize_cohorts(postgres, path)
+    assert result.success
+    (rejection,) = evaluations(result)["rejected_rows"].metadata["rejections"].value
+    assert (rejection["row"], rejection["cohort_name"]) == (3, "good two")
+    assert rejection["reasons"] == [
+        "publication_year 2019 does not appear in source_citation 'Example A et al. A made-up "
+        "trial for tests. J Test. 2020;1:1-2. doi:10.5555/test.2'"
+    ]
+    stored = migrated.execute(
+        "SELECT cohort_name, publication_year FROM public.benchmark_cohorts"
+    ).fetchall()
+    assert stored == [("good one", 2020)]

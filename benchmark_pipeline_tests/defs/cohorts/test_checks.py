@@ -35,11 +35,13 @@ class FakeDoiRegistry(DoiRegistryResource):
         return httpx.Client(base_url=self.base_url, transport=httpx.MockTransport(handler))
 
 
-def _evaluate(enabled: bool, registry: DoiRegistryResource) -> dg.AssetCheckEvaluation:
-    result = dg.materialize(
+def _run(
+    enabled: bool, registry: DoiRegistryResource, instance: dg.DagsterInstance | None = None
+) -> dg.ExecuteInProcessResult:
+    return dg.materialize(
         [no_pooled_effects, validated_benchmark_cohorts, checks.doi_matches_citation],
         resources={"doi_registry": registry},
-        instance=dg.DagsterInstance.ephemeral(),
+        instance=instance or dg.DagsterInstance.ephemeral(),
         run_config={
             "ops": {
                 "validated_benchmark_cohorts": {
@@ -51,7 +53,10 @@ def _evaluate(enabled: bool, registry: DoiRegistryResource) -> dg.AssetCheckEval
             }
         },
     )
-    (evaluation,) = result.get_asset_check_evaluations()
+
+
+def _evaluate(enabled: bool, registry: DoiRegistryResource) -> dg.AssetCheckEvaluation:
+    (evaluation,) = _run(enabled, registry).get_asset_check_evaluations()
     return evaluation
 
 
@@ -59,7 +64,7 @@ def test_mismatched_title_warns_and_names_the_doi() -> None:
     evaluation = _evaluate(True, FakeDoiRegistry())
     assert not evaluation.passed
     assert evaluation.severity == dg.AssetCheckSeverity.WARN
-    assert evaluation.metadata["looked_up"].value == 2
+    assert evaluation.metadata["looked_up"].value == "2"
     assert table_rows(evaluation.metadata["problems"]) == [
         {
             "problem": "10.5555/test.2: registered title 'Lithium in bipolar disorder' is not "
@@ -75,9 +80,20 @@ def test_unreachable_registry_is_not_a_pass() -> None:
     assert problems and all("registry unreachable" in p["problem"] for p in problems)
 
 
-def test_disabled_by_default_and_makes_no_request() -> None:
-    evaluation = _evaluate(False, FakeDoiRegistry(offline=True))
-    assert not evaluation.passed
-    assert evaluation.severity == dg.AssetCheckSeverity.WARN
-    assert evaluation.metadata["looked_up"].value == 0
-    assert "Not run" in evaluation.description
+def test_disabled_by_default_it_is_skipped_not_failed_and_makes_no_request() -> None:
+    instance = dg.DagsterInstance.ephemeral()
+    result = _run(False, FakeDoiRegistry(offline=True), instance)
+    # Planned and never evaluated in a successful run: the UI shows the check as skipped.
+    assert result.success and result.get_asset_check_evaluations() == []
+    planned = instance.all_logs(
+        result.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED
+    )
+    assert [e.dagster_event.event_specific_data.check_name for e in planned] == [
+        "doi_matches_citation"
+    ]
+    (reason,) = [
+        entry.user_message
+        for entry in instance.all_logs(result.run_id)
+        if "not run" in entry.user_message
+    ]
+    assert "opt-in because it needs the network" in reason

@@ -7,7 +7,7 @@ from benchmark_pipeline.defs.schema.assets import benchmark_schema
 from benchmark_pipeline_tests.support.metadata import rows_by
 
 SCHEMA_CHECKS = [
-    checks.tables_have_declared_columns,
+    checks.declared_columns_exist,
     checks.rls_enabled,
     checks.select_only_policies,
     checks.declared_indexes_exist,
@@ -75,7 +75,7 @@ def test_checks_catch_a_database_that_drifted(postgres):
     )
     indexes = evaluations["declared_indexes_exist"]
     assert not indexes.passed and indexes.severity == dg.AssetCheckSeverity.WARN
-    assert evaluations["tables_have_declared_columns"].passed
+    assert evaluations["declared_columns_exist"].passed
     least = evaluations["api_roles_least_privilege"]
     assert not least.passed
     assert least.description == (

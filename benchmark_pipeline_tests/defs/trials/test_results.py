@@ -14,8 +14,8 @@ from benchmark_pipeline.defs.schema.assets import benchmark_schema
 from benchmark_pipeline.defs.trials.assets import benchmark_trials, raw_benchmark_trials
 from benchmark_pipeline.defs.trials.results import benchmark_trial_results, raw_trial_results
 from benchmark_pipeline.defs.trials.results_checks import (
-    agrees_with_verified_cohorts,
     instrument_recognition,
+    matches_verified_cohorts,
     results_decoded,
 )
 from benchmark_pipeline.lib.schema.read_api import call_as
@@ -32,7 +32,7 @@ ASSETS = [
     benchmark_trial_results,
     results_decoded,
     instrument_recognition,
-    agrees_with_verified_cohorts,
+    matches_verified_cohorts,
 ]
 
 
@@ -94,7 +94,7 @@ def test_a_full_run_loads_every_posted_result_and_a_rerun_writes_nothing(
     checks = evaluations(first)
     assert checks["complete_and_unique"].passed
     assert checks["results_decoded"].passed
-    assert checks["agrees_with_verified_cohorts"].passed
+    assert checks["matches_verified_cohorts"].passed
 
     again = _run(records, postgres, instance)
     assert again.output_for_node("raw_trial_results").plan.to_read == []
@@ -166,7 +166,7 @@ def test_a_value_that_disagrees_with_a_verified_cohort_holds_the_trial_and_stops
         _insert_cohort(conn, nct_id, instrument, value + Decimal("3.0"))
     result = _run(records, postgres, instance, raise_on_error=False)
     assert not result.success
-    check = evaluations(result)["agrees_with_verified_cohorts"]
+    check = evaluations(result)["matches_verified_cohorts"]
     assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
     assert f"{nct_id}: the verified cohort 'Registry agreement test cohort'" in check.description
     assert f"{instrument} change mean of {value + Decimal('3.0')}" in check.description
@@ -179,7 +179,7 @@ def test_a_value_that_disagrees_with_a_verified_cohort_holds_the_trial_and_stops
         assert held
     # Still held at the next load: the check warns, the run goes on, no second alert.
     still = _run(records, postgres, instance)
-    check = evaluations(still)["agrees_with_verified_cohorts"]
+    check = evaluations(still)["matches_verified_cohorts"]
     assert (check.passed, check.severity) == (False, dg.AssetCheckSeverity.WARN)
     assert nct_id in check.description
     with postgres.connect() as conn:
@@ -190,7 +190,7 @@ def test_a_value_that_disagrees_with_a_verified_cohort_holds_the_trial_and_stops
             [round(value, 1), nct_id],
         )
     released = _run(records, postgres, instance)
-    assert evaluations(released)["agrees_with_verified_cohorts"].passed
+    assert evaluations(released)["matches_verified_cohorts"].passed
     with postgres.connect() as conn:
         assert not conn.execute(
             "SELECT bool_or(held_for_review) FROM public.benchmark_trial_results"

@@ -1,12 +1,19 @@
-"""The cohort CSV as a whole: encoding, header, trailing delimiters, empty files."""
+"""The cohort CSV as a whole: encoding, header, trailing delimiters, empty files, its size and
+the length of one cell."""
 
+import csv
 import re
 from pathlib import Path
 
 import pytest
 
 from benchmark_pipeline.lib.cohorts.contract import COLUMNS
-from benchmark_pipeline.lib.cohorts.csv_file import CohortCsvError, read_cohort_csv
+from benchmark_pipeline.lib.cohorts.csv_file import (
+    MAX_CELL_CHARS,
+    MAX_FILE_BYTES,
+    CohortCsvError,
+    read_cohort_csv,
+)
 
 CORPUS = Path(__file__).resolve().parents[2] / "data"
 HEADER = ",".join(COLUMNS)
@@ -65,7 +72,7 @@ def test_value_after_the_last_named_column_is_refused_naming_the_line() -> None:
     with pytest.raises(CohortCsvError) as raised:
         read_cohort_csv(path)
     assert str(raised.value) == (
-        f"{path}: line 3: 38 field(s) where the header names 37; "
+        f"{path}: line 3: {len(COLUMNS) + 1} field(s) where the header names {len(COLUMNS)}; "
         "value 'see row 2' after the last named column"
     )
 
@@ -74,7 +81,8 @@ def test_short_line_is_refused_naming_the_line(tmp_path: Path) -> None:
     good = (CORPUS / "cohorts_bom.csv").read_text(encoding="utf-8-sig").splitlines()
     path = tmp_path / "short.csv"
     path.write_text("\n".join([*good, "truncated,row"]) + "\n")
-    with pytest.raises(CohortCsvError, match="line 4: 2 field\\(s\\) where the header names 37"):
+    message = f"line 4: 2 field\\(s\\) where the header names {len(COLUMNS)}"
+    with pytest.raises(CohortCsvError, match=message):
         read_cohort_csv(path)
 
 
@@ -125,3 +133,68 @@ def test_unterminated_quote_is_refused_naming_the_line(tmp_path: Path) -> None:
     path.write_text("\n".join([*good, 'open,"never closed']) + "\n")
     with pytest.raises(CohortCsvError, match="line 4: not valid CSV"):
         read_cohort_csv(path)
+
+
+def _with_notes(tmp_path: Path, notes: str) -> Path:
+    """cohorts_bom.csv with the first row's notes replaced by ``notes`` (quoted)."""
+    good = (CORPUS / "cohorts_bom.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert "fictional test row" in good[1]
+    path = tmp_path / "long_cell.csv"
+    path.write_text("\n".join([good[0], good[1].replace("fictional test row", notes), good[2]]))
+    return path
+
+
+def test_a_cell_longer_than_the_csv_default_limit_is_read_whole(tmp_path: Path) -> None:
+    notes = "a long verification note, " * 10_000  # 260,000 characters
+    assert len(notes) > 131_072  # Python's csv field limit by default
+    frame = read_cohort_csv(_with_notes(tmp_path, f'"{notes}"'))
+    assert frame.loc[2, "notes"] == notes.strip()
+    assert frame["cohort_name"].tolist() == ["good one", "good two"]
+
+
+def test_a_cell_of_exactly_the_bound_is_read_and_one_more_character_is_refused(
+    tmp_path: Path,
+) -> None:
+    assert MAX_CELL_CHARS == MAX_FILE_BYTES // 16 == 16_000_000
+    at_bound = read_cohort_csv(_with_notes(tmp_path, "x" * MAX_CELL_CHARS))
+    assert len(at_bound.loc[2, "notes"]) == MAX_CELL_CHARS
+    path = _with_notes(tmp_path, "x" * (MAX_CELL_CHARS + 1))
+    with pytest.raises(CohortCsvError) as raised:
+        read_cohort_csv(path)
+    assert str(raised.value).startswith(
+        f"{path}: line 2: a cell longer than 16,000,000 characters, the most one cell may hold"
+    )
+
+
+def test_a_quote_left_open_is_refused_at_its_line_once_it_runs_past_the_bound(
+    tmp_path: Path,
+) -> None:
+    good = (CORPUS / "cohorts_bom.csv").read_text(encoding="utf-8-sig").splitlines()
+    filler = good[2] + "\n"
+    rows = [good[0], good[1], good[1].replace("fictional test row", '"left open')]
+    path = tmp_path / "open_quote.csv"
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("\n".join(rows) + "\n")
+        fh.write(filler * (MAX_CELL_CHARS // len(filler) + 1))
+    with pytest.raises(CohortCsvError, match=r": line 3: a cell longer than 16,000,000"):
+        read_cohort_csv(path)
+
+
+def test_a_file_above_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as fh:  # sparse: no disk is written
+        fh.truncate(MAX_FILE_BYTES + 1)
+    with pytest.raises(CohortCsvError) as raised:
+        read_cohort_csv(path)
+    assert str(raised.value) == (
+        f"{path}: 256,000,001 bytes, more than the 256,000,000 a cohort CSV may hold; "
+        "nothing is read"
+    )
+
+
+def test_the_csv_field_limit_is_restored_after_a_read(tmp_path: Path) -> None:
+    before = csv.field_size_limit()
+    read_cohort_csv(_with_notes(tmp_path, "short"))
+    with pytest.raises(CohortCsvError):
+        read_cohort_csv(_with_notes(tmp_path, "x" * (MAX_CELL_CHARS + 1)))
+    assert csv.field_size_limit() == before

@@ -1,6 +1,7 @@
 """The row rules, on the shipped seed, a bad-input corpus and single changed rows."""
 
 import csv
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -10,11 +11,17 @@ from benchmark_pipeline.lib.cohorts.contract import COLUMNS
 from benchmark_pipeline.lib.cohorts.csv_file import append_rows, read_cohort_csv
 from benchmark_pipeline.lib.cohorts.validation import unverified_reuse_terms, validate_cohorts
 from benchmark_pipeline.lib.metapsy.cohort_rows import cohort_csv_text, pooled_cohort_rows
+from benchmark_pipeline.lib.metapsy.pooled import pool_dataset
+from benchmark_pipeline.lib.metapsy.reading import read_dataset_csv
+from benchmark_pipeline.lib.metapsy.snapshot import MetapsyFileError, read_snapshot
+from benchmark_pipeline.lib.metapsy.validation import validate_dataset
+from benchmark_pipeline_tests.lib.metapsy.snapshots import copy_snapshot
 from benchmark_pipeline_tests.support.metapsy import pinned_pooled_effects
 from benchmark_pipeline_tests.support.reference import reference_path
 
 CORPUS = Path(__file__).resolve().parents[2] / "data"
 SEED = DATA_DIR / "benchmark_cohorts_seed.csv"
+THIS_YEAR = datetime.now(UTC).year
 
 
 def _reasons(path: Path) -> dict[str, list[str]]:
@@ -231,6 +238,33 @@ def test_numbers_must_be_finite_decimals(tmp_path: Path, cell: str, reason: str)
                 "effect_size_kind given without an effect size",
             ],
         ),
+        ({"publication_year": "2020"}, []),  # J Test. 2020;1:1-2
+        (
+            {"publication_year": "2021"},
+            [
+                "publication_year 2021 does not appear in source_citation 'Example A et al. A "
+                "made-up trial for tests. J Test. 2020;1:1-2. doi:10.5555/test.1'"
+            ],
+        ),
+        (  # a year inside a longer number is not the year
+            {"publication_year": "2020", "source_citation": "J Test. 12020;1. doi:10.5555/test.1"},
+            [
+                "publication_year 2020 does not appear in source_citation 'J Test. 12020;1. "
+                "doi:10.5555/test.1'"
+            ],
+        ),
+        (
+            {"publication_year": "1899", "source_citation": "J Test. 1899;1. doi:10.5555/test.1"},
+            [f"publication_year 1899 is not between 1900 and {THIS_YEAR}"],
+        ),
+        (
+            {
+                "publication_year": str(THIS_YEAR + 1),
+                "source_citation": f"J Test. {THIS_YEAR + 1};1. doi:10.5555/test.1",
+            },
+            [f"publication_year {THIS_YEAR + 1} is not between 1900 and {THIS_YEAR}"],
+        ),
+        ({"publication_year": "2020.0"}, ["publication_year '2020.0' is not a whole number"]),
         ({"data_freely_usable": "TRUE"}, []),
         ({"data_freely_usable": "", "license": ""}, []),
         ({"doi": "10.5555/TEST.1"}, []),  # DOIs are case-insensitive
@@ -298,3 +332,68 @@ def test_seed_follows_the_conventions() -> None:
     assert [r["cohort_name"] for r in rows.values() if r["effect_size_hedges_g"]] == []
     naturalistic = rows["Unlimited Sciences Naturalistic Tracking Study"]
     assert (naturalistic["followup_weeks_min"], naturalistic["followup_weeks_max"]) == ("2", "4")
+
+
+# The verified year of each seed row (verification reports in the reference folder); MAPP2's
+# year was not seen, Davis 2021's issue year neither (2020 is its online-first year).
+SEED_YEARS = {
+    "MAPS MAPP1 Phase 3 (Mitchell et al. 2021)": 2021,
+    "MAPS MAPP2 Phase 3 (Mitchell et al. 2023)": None,
+    "COMPASS COMP360 25mg Phase 2b (Goodwin et al. 2022)": 2022,
+    "Johns Hopkins Psilocybin MDD (Davis et al. 2021)": 2020,
+    "Imperial College London Psilocybin vs Escitalopram (Carhart-Harris et al. 2021)": 2021,
+    "Bogenschutz et al. AUD Psilocybin Phase 2 (2022)": 2022,
+    "Unlimited Sciences Naturalistic Tracking Study (2023)": 2023,
+    "Murrough et al. Ketamine vs. Midazolam MDD (2013)": 2013,
+    "Feder et al. Ketamine PTSD RCT (2014)": 2014,
+}
+
+
+def test_seed_publication_years_are_the_verified_ones_each_with_its_source() -> None:
+    rows = {r["cohort_name"]: r for r in _seed_rows()}
+    assert {n: int(r["publication_year"]) if r["publication_year"] else None
+            for n, r in rows.items()} == SEED_YEARS  # fmt: skip
+    for name, year in SEED_YEARS.items():
+        if year is not None:
+            assert f"publication_year {year} " in rows[name]["value_sources"], name
+    assert (
+        "online-first" in rows["Johns Hopkins Psilocybin MDD (Davis et al. 2021)"]["value_sources"]
+    )
+
+
+def test_pooled_rows_carry_their_release_year_named_as_such() -> None:
+    valid = validate_cohorts(_seed_with_pooled_rows()).valid.set_index("cohort_name")
+    assert (
+        valid.loc[METAPSY, "publication_year"],
+        valid.loc[METAPSY_MDMA, "publication_year"],
+    ) == (
+        2025,
+        2026,
+    )
+    for name, tag in ((METAPSY, "2025-11-19"), (METAPSY_MDMA, "2026-03-25")):
+        assert f"of {tag}" in valid.loc[name, "source_citation"]
+        assert "the release year of" in valid.loc[name, "value_sources"]
+        assert "not a publication year" in valid.loc[name, "value_sources"]
+
+
+def test_a_release_without_its_date_leaves_the_pooled_year_empty(tmp_path: Path) -> None:
+    undated = copy_snapshot(
+        tmp_path,
+        "ptsd-mdmactr",
+        edit_record=lambda r: {k: v for k, v in r.items() if not k.startswith("release_date")},
+    )
+    snapshot = read_snapshot(undated)
+    pooled = pool_dataset(validate_dataset(snapshot, read_dataset_csv(snapshot.data_csv)))
+    text = cohort_csv_text(pooled_cohort_rows([pooled]))
+    assert text.loc[0, "publication_year"] == ""
+    assert "publication_year" not in text.loc[0, "value_sources"]
+    assert "release 26.0.1 (commit" in text.loc[0, "source_citation"]
+    assert validate_cohorts(text).rejections == []
+
+
+def test_a_release_date_needs_its_source(tmp_path: Path) -> None:
+    folder = copy_snapshot(
+        tmp_path, "ptsd-mdmactr", edit_record=lambda r: r | {"release_date_source": None}
+    )
+    with pytest.raises(MetapsyFileError, match="release_date and release_date_source go together"):
+        read_snapshot(folder)

@@ -1,8 +1,6 @@
 """What the read API should answer, worked out in Python from the loaded rows: the indication
 groups, the benchmark rule written out again, and a call that must succeed."""
 
-import re
-
 import pandas as pd
 
 from benchmark_pipeline.lib.schema.read_api import Answer, call_as
@@ -33,14 +31,10 @@ def ok(conn, function: str, **arguments) -> Answer:
     return answer
 
 
-def year_in(name: str) -> int | None:
-    years = re.findall(r"\b((?:19|20)\d\d)\b", name)
-    return max(map(int, years)) if years else None
-
-
 def rule(cohorts: pd.DataFrame, modality, condition, instrument, scored_only=False):
-    """The cohort (a row tuple) the README's rule picks, written out again: step, then N, then
-    the latest year in the name, then the name decide. None when no cohort qualifies."""
+    """The cohort (a row tuple) the rule of docs/read-api.md picks, written out again: step,
+    then N, then the latest publication_year (none last), then the name decide. None when no cohort
+    qualifies."""
     keep = pd.Series(True, index=cohorts.index)
     if modality:
         keep &= cohorts["modality"] == modality
@@ -53,11 +47,11 @@ def rule(cohorts: pd.DataFrame, modality, condition, instrument, scored_only=Fal
         keep &= (cohorts["setting"] == "meta_analysis") | (cohorts["instrument"] == instrument)
     candidates = cohorts[keep].assign(
         step=lambda f: f["setting"].map(SETTING_STEP).fillna(3),
-        year=lambda f: f["cohort_name"].map(year_in),
+        year=lambda f: f["publication_year"].fillna(0).astype(int),
     )
     ordered = sorted(
         candidates.itertuples(),
-        key=lambda r: (r.step, -r.n_participants, -(r.year or 0), r.cohort_name),
+        key=lambda r: (r.step, -r.n_participants, -r.year, r.cohort_name),
     )
     return ordered[0] if ordered else None
 

@@ -193,9 +193,11 @@ def test_primary_benchmark_examples(loaded):
     assert mdma["effect_size_hedges_g"] == -0.7119 and mdma["n_participants"] == 242
     tied = ok(conn, "primary_benchmark", modality="psilocybin", condition="MDD").value
     assert tied["cohort_name"] == "PHQ-9 change cohort B (test 2021)"
-    assert (
-        "2 cohort(s) share that N: the most recent (year 2021 in its name)"
-        in tied["chosen_because"]
+    assert tied["publication_year"] == 2021
+    assert tied["chosen_because"].endswith(
+        " 2 cohort(s) share that N: the most recently published was taken, published 2021 "
+        "(Test row of the read API tests, not a publication; test year 2021. "
+        "doi:10.5555/benchmark-pipeline-test)."
     )
     ketamine = ok(conn, "primary_benchmark", modality="ketamine", condition="TRD").value
     assert (

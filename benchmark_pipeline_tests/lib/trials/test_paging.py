@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 
 from benchmark_pipeline.lib.modalities import DEFAULT_VOCABULARY
@@ -7,7 +9,11 @@ from benchmark_pipeline.lib.trials.client import (
     TotalCountMismatch,
 )
 from benchmark_pipeline.lib.trials.paging import (
+    MAX_EMPTY_RUN,
+    MIN_EMPTY_PAGES_ALLOWED,
     STUDY_FIELDS,
+    changed_params,
+    empty_pages_allowed,
     iter_lookups,
     iter_pages,
     search_params,
@@ -131,9 +137,60 @@ def test_a_malformed_page_fails_at_once_naming_the_answer(malformed, reason):
 def test_endless_fresh_tokens_with_empty_pages_stop():
     fake = spec_checked_fake(faults=Faults(malformed="endless_pages"))
     session = clocked_session(fake, FakeClock())
-    with pytest.raises(CtgovError, match="stopping an endless listing"):
+    with pytest.raises(CtgovError, match="11 empty pages in a row.*stopping an endless listing"):
         fetch_studies(session, search_params(["psilocybin"], STATUSES))
-    assert fake.request_count("/studies") == 4  # 1 page allowed by totalCount=0, +3 empty
+    assert fake.request_count("/studies") == MAX_EMPTY_RUN + 1
+
+
+@pytest.mark.parametrize(("empty_pages", "page_size"), [(2, 5), (MAX_EMPTY_RUN, 5), (9, 1)])
+def test_legal_empty_pages_between_real_ones_are_followed(empty_pages, page_size):
+    # (2, 5): four empty pages in a 12-trial listing of three pages; (10, 5): the longest run
+    # allowed, twice; (9, 1): 99 empty pages in all, just under the total bound of 100.
+    fake = spec_checked_fake(
+        psilocybin_trials(12), max_page_size=page_size, faults=Faults(empty_pages=empty_pages)
+    )
+    studies, paging = fetch_studies(
+        clocked_session(fake, FakeClock()), search_params(["psilocybin"], STATUSES)
+    )
+    real_pages = -(-12 // page_size)
+    assert nct_ids_of(studies) == [f"NCT{i:08d}" for i in range(1, 13)]
+    assert paging.empty_pages == empty_pages * (real_pages - 1)
+    assert paging.pages == real_pages + paging.empty_pages == fake.request_count("/studies")
+
+
+def test_a_run_of_empty_pages_longer_than_the_bound_stops_mid_listing():
+    fake = spec_checked_fake(
+        psilocybin_trials(12), max_page_size=5, faults=Faults(empty_pages=MAX_EMPTY_RUN + 1)
+    )
+    with pytest.raises(CtgovError, match="11 empty pages in a row, .* after 5 of totalCount=12"):
+        fetch_studies(clocked_session(fake, FakeClock()), search_params(["psilocybin"], STATUSES))
+    assert fake.request_count("/studies") == 1 + MAX_EMPTY_RUN + 1
+
+
+def test_more_empty_pages_in_all_than_the_bound_stop():
+    # Runs of 10 (each allowed) before each of 11 one-study pages: 110 empty pages in all.
+    assert empty_pages_allowed(12, 1) == MIN_EMPTY_PAGES_ALLOWED == 100
+    assert empty_pages_allowed(250_000, 1000) == 250  # one per page needed, when more
+    fake = spec_checked_fake(
+        psilocybin_trials(12), max_page_size=1, faults=Faults(empty_pages=MAX_EMPTY_RUN)
+    )
+    with pytest.raises(CtgovError, match="101 empty pages among 112, more than the 100 allowed"):
+        fetch_studies(clocked_session(fake, FakeClock()), search_params(["psilocybin"], STATUSES))
+
+
+def test_an_incremental_search_asks_only_for_records_updated_since_the_date():
+    params = search_params(["psilocybin"], STATUSES, changed_since=date(2026, 9, 1))
+    assert params["filter.advanced"] == "AREA[LastUpdatePostDate]RANGE[2026-09-01,MAX]"
+    trials = psilocybin_trials(3)
+    trials[1]["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"] = "2026-09-01"
+    fake = spec_checked_fake(trials)
+    studies, paging = fetch_studies(clocked_session(fake, FakeClock()), params)
+    assert nct_ids_of(studies) == ["NCT00000002"] and paging.total_count == 1
+    changed = changed_params(
+        {"psilocybin": ["psilocybin"], "mdma": ["MDMA"]}, None, date(2026, 9, 1)
+    )
+    assert changed["query.intr"] == "psilocybin OR MDMA" and "filter.overallStatus" not in changed
+    assert changed["filter.advanced"] == params["filter.advanced"]
 
 
 def test_a_repeated_token_stops():

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 import psycopg
 
+from benchmark_pipeline.lib import kill_points
 from benchmark_pipeline.lib.postgres.mirror import MirrorCounts, Within, mirror_frame
 from benchmark_pipeline.lib.postgres.staged_upsert import table_row_count
 from benchmark_pipeline.lib.trials.results.agreement import (
@@ -172,6 +173,8 @@ def load_results(
         held = hold_disagreeing(conn)
         newly_held = sorted(held_trials(conn) - before)
         problems = _problems(conn, frame)
+        kill_points.reached(kill_points.BEFORE_COMMIT)
+    kill_points.reached(kill_points.COMMITTED)
     return ResultsLoad(
         counts=counts,
         row_count=table_row_count(conn, RESULTS_TABLE),

@@ -1,0 +1,1 @@
+"""A run's review: every check it planned, with what each found, problems first."""
