@@ -37,11 +37,12 @@ dev: $(STAMP) $(INSTANCE)
 
 # The UI against the project's fake ClinicalTrials.gov on loopback (generated trials, no
 # network): "Materialize all" works offline, and every asset that read the fake says so. The
-# fake stops when the UI stops.
+# fake stops when the UI stops. Always the embedded PostgreSQL: generated trials never reach a
+# Supabase project named by SUPABASE_DB_URL.
 demo: $(STAMP) $(INSTANCE)
 	@$(BIN)/python -m benchmark_pipeline_tests.fakes serve --port $(REGISTRY_PORT) & fake=$$!; \
 	trap 'kill $$fake 2>/dev/null; wait $$fake' EXIT; \
-	CTGOV_API_URL=http://127.0.0.1:$(REGISTRY_PORT)/api/v2 CTGOV_API_IS_FAKE=1 \
+	env -u SUPABASE_DB_URL CTGOV_API_URL=http://127.0.0.1:$(REGISTRY_PORT)/api/v2 CTGOV_API_IS_FAKE=1 \
 		$(BIN)/dg dev -w workspace.yaml -h $(HOST) -p $(PORT)
 
 test: check

@@ -34,6 +34,7 @@ from benchmark_pipeline.lib.alerts.message import Alert
 from benchmark_pipeline.lib.cohorts.doi import DOI_RESOLVER
 from benchmark_pipeline.lib.postgres.dsn import password_of, redact
 from benchmark_pipeline.lib.postgres.embedded import ensure_server
+from benchmark_pipeline.lib.processes import alive
 from benchmark_pipeline.lib.trials import client as ctgov_client
 
 
@@ -353,18 +354,8 @@ def _remove_abandoned_partials(path: UPath) -> None:
     prefix, suffix = f"{path.name}.{_HOST}-", ".partial"
     for partial in path.parent.glob(f"{glob.escape(prefix)}*{suffix}"):
         pid = partial.name[len(prefix) : -len(suffix)].split("-")[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not alive(int(pid)):
             partial.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def never_stored(context: dg.InputContext) -> str:

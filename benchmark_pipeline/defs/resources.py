@@ -48,7 +48,8 @@ def ctgov_resource() -> ClinicalTrialsResource:
     local = is_loopback(base_url.get_value() or "")
     pacing = {"min_interval_seconds": 0.0} if local else {}
     # The project's fake says so only where it can be: on this machine, announced by make demo.
-    fake = {"fake_registry": True} if local and dg.EnvVar("CTGOV_API_IS_FAKE").get_value() else {}
+    announced = (dg.EnvVar("CTGOV_API_IS_FAKE").get_value() or "").strip().lower()
+    fake = {"fake_registry": True} if local and announced in ("1", "true", "yes") else {}
     return ClinicalTrialsResource(base_url=base_url, **pacing, **fake)
 
 

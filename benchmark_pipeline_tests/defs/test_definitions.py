@@ -71,7 +71,7 @@ def test_every_job_that_writes_a_table_applies_pending_migrations_first(defs):
 
 def test_every_ended_run_is_reviewed_by_default(defs):
     sensors = {sensor.name: sensor for sensor in defs.sensors or []}
-    for name in ("review_succeeded_runs", "review_failed_runs"):
+    for name in ("review_succeeded_runs", "review_failed_runs", "review_canceled_runs"):
         assert sensors[name].default_status == dg.DefaultSensorStatus.RUNNING, name
     review = next(s for s in defs.resolve_all_asset_specs() if s.key.path == ["run_review"])
     assert review.group_name == "review"

@@ -15,6 +15,7 @@ from psycopg import sql
 
 from benchmark_pipeline.lib.postgres.embedded import ensure_server, stop_server
 from benchmark_pipeline.lib.postgres.hosted_supabase import AUTHENTICATOR
+from benchmark_pipeline.lib.processes import alive
 from benchmark_pipeline.lib.schema.read_api import CLAIMS
 
 SERVER_PREFIX = "bp-pg-"
@@ -65,16 +66,6 @@ def fresh_database(uri: str, label: str = "test", *, migrate: bool = False) -> I
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def reap_orphaned_servers(root: Path | None = None) -> list[Path]:
     """Stop and remove test servers whose owning process is gone (an interrupted session)."""
     root = Path(root or tempfile.gettempdir())
@@ -85,7 +76,7 @@ def reap_orphaned_servers(root: Path | None = None) -> list[Path]:
             pid = int(owner.read_text())
         except (OSError, ValueError):
             continue
-        if _alive(pid):
+        if alive(pid):
             continue
         with contextlib.suppress(Exception):
             stop_server(base / "postgres")

@@ -1,6 +1,6 @@
-"""When a run of this code location ends, successful or failed, its review is recorded as a
-materialization of run_review (no run of its own: a runless event carrying the run's link) and
-the run is tagged with the review page's address. Materializations from the UI ("Materialize
+"""When a run of this code location ends, successful, failed or canceled, its review is recorded
+as a materialization of run_review (no run of its own: a runless event carrying the run's link)
+and the run is tagged with the review page's address. Materializations from the UI ("Materialize
 all") are reviewed like the named jobs."""
 
 import dagster as dg
@@ -78,4 +78,15 @@ def review_succeeded_runs(context: dg.RunStatusSensorContext, alerts: AlertChann
     description=DESCRIPTION.format(ended="fails"),
 )
 def review_failed_runs(context: dg.RunFailureSensorContext, alerts: AlertChannelsResource):
+    return _record(context, alerts)
+
+
+@dg.run_status_sensor(
+    name="review_canceled_runs",
+    run_status=dg.DagsterRunStatus.CANCELED,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=sensor_interval(30),
+    description=DESCRIPTION.format(ended="is canceled (by a person, or by run monitoring)"),
+)
+def review_canceled_runs(context: dg.RunStatusSensorContext, alerts: AlertChannelsResource):
     return _record(context, alerts)

@@ -247,7 +247,7 @@ def benchmark_trials(
     except CtgovError as exc:
         raise registry_failure(exc, ctgov.base_url) from None
     frame = trials_to_load(search.frame, plan.refreshed)
-    cursor = search.cursor_update()
+    cursor = search.cursor_update(rejected_later=len(plan.rejected))
     with load_failures(TRIALS_TABLE, postgres), postgres.connect(autocommit=True) as conn:
         load = load_trials(conn, frame, gone=plan.gone, dry_run=config.dry_run, cursor=cursor)
     verb = "would change (dry run, rolled back)" if config.dry_run else "changed"

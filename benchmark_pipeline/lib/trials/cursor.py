@@ -13,6 +13,13 @@ from datetime import date, datetime
 
 import psycopg
 
+from benchmark_pipeline.lib.trials.records import TABLE_COLUMNS
+
+# How a record becomes a row (the classifiers, the decoding, the columns). Raise it with any
+# change that would derive another row from an unchanged record: the cursor's searches then
+# differ, and the next run sweeps in full, so no row keeps what the earlier rules made of it.
+ROWS_VERSION = 1
+
 CURSOR_TABLE = "benchmark_pipeline.trials_refresh_cursor"
 TRIALS_TABLE = "public.benchmark_trials"
 MODES = ("full", "incremental")
@@ -49,14 +56,17 @@ class CursorUpdate:
 def searches_digest(
     vocabulary: Mapping[str, Sequence[str]], statuses: Sequence[str], condition: str | None
 ) -> str:
-    """A short digest of what the searches ask (modalities with their terms, statuses, condition).
+    """A short digest of what the searches ask (the modalities in order with their terms, the
+    statuses, the condition) and of how a record becomes a row (``ROWS_VERSION``, the columns).
 
     A cursor reached with other searches says nothing about these: they need a full sweep.
     """
     asked = {
-        "vocabulary": {m: list(terms) for m, terms in vocabulary.items()},
+        # In order: the first modality a trial names is its primary one.
+        "vocabulary": [[m, list(terms)] for m, terms in vocabulary.items()],
         "statuses": sorted(statuses),
         "condition": condition or None,
+        "rows": [ROWS_VERSION, *TABLE_COLUMNS],
     }
     return hashlib.sha256(json.dumps(asked, sort_keys=True).encode()).hexdigest()[:16]
 

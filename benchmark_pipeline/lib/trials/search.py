@@ -40,12 +40,21 @@ class TrialSearch:
     def pages(self) -> int:
         return sum(self.pages_per_search.values())
 
-    def cursor_update(self) -> CursorUpdate:
+    def cursor_update(self, *, rejected_later: int = 0) -> CursorUpdate:
         """The cursor a successful load of this search stores: its searches, the registry date
-        it read (``dataTimestamp``'s, or the fetch's), and how it fetched."""
+        it read (``dataTimestamp``'s, or the fetch's), and how it fetched.
+
+        An incremental run that left a changed record out (rejected here, or ``rejected_later``
+        by the look-ups) keeps the stored date: the next run asks for that record again rather
+        than stepping past it. A full sweep always moves the date on; it sees every record.
+        """
+        read = registry_date(self.data_timestamp, self.fetched_at)
+        held = self.fetch.incremental and (self.rejected or rejected_later)
+        if held and self.fetch.cursor_date is not None:
+            read = min(read, self.fetch.cursor_date)
         return CursorUpdate(
             searches_digest=searches_digest(self.vocabulary, self.statuses, self.condition),
-            registry_date=registry_date(self.data_timestamp, self.fetched_at),
+            registry_date=read,
             registry_data_timestamp=self.data_timestamp,
             mode=self.fetch.mode,
             trials_fetched=len(self.frame),

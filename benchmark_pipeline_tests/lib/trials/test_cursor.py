@@ -1,16 +1,23 @@
 """The refresh cursor moves with the rows it describes, in the load's transaction, or not at all."""
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import psycopg
 import pytest
 
-from benchmark_pipeline.lib.trials.cursor import CursorUpdate, read_cursor, write_cursor
+from benchmark_pipeline.lib.trials.cursor import (
+    CursorUpdate,
+    read_cursor,
+    searches_digest,
+    write_cursor,
+)
 from benchmark_pipeline.lib.trials.decoding import decode_page
 from benchmark_pipeline.lib.trials.load import load_trials
-from benchmark_pipeline.lib.trials.records import build_trials
+from benchmark_pipeline.lib.trials.records import RejectedRecord, build_trials
 from benchmark_pipeline.lib.trials.refresh import plan_refresh
+from benchmark_pipeline.lib.trials.search import TrialSearch
+from benchmark_pipeline.lib.trials.sweep import FULL, INCREMENTAL, FetchPlan
 from benchmark_pipeline_tests.fakes import study
 
 VOCABULARY = {"psilocybin": ["psilocybin"], "mdma": ["MDMA"]}
@@ -117,3 +124,49 @@ def test_an_incomplete_load_keeps_the_old_cursor(migrated):
     assert result.problems and "NCT00000002" in result.problems[0]
     assert not result.cursor_written
     assert read_cursor(migrated) == before
+
+
+def test_the_searches_digest_tells_the_modalities_order_apart():
+    ordered = {"ketamine": ["ketamine"], "esketamine": ["esketamine"]}
+    reversed_ = dict(reversed(list(ordered.items())))
+    assert searches_digest(ordered, ["RECRUITING"], None) != searches_digest(
+        reversed_, ["RECRUITING"], None
+    )
+    assert searches_digest(ordered, ["RECRUITING"], None) == searches_digest(
+        dict(ordered), ["RECRUITING"], None
+    )
+
+
+def _search(mode: str, *, rejected: int = 0) -> TrialSearch:
+    stored = date(2026, 11, 23)
+    since = stored - timedelta(days=3) if mode == INCREMENTAL else None
+    fetch = FetchPlan(mode, "test", since, stored)
+    return TrialSearch(
+        frame=_frame(A),
+        vocabulary={m: tuple(t) for m, t in VOCABULARY.items()},
+        statuses=["RECRUITING"],
+        total_count_per_search={},
+        pages_per_search={},
+        records_received=1,
+        repeats=0,
+        rejected=[RejectedRecord("NCT00000009", "protocolSection", "bad")] * rejected,
+        data_timestamp="2026-11-30T09:00:06",
+        fetch=fetch,
+        fetched_at=datetime(2026, 11, 30, 10, tzinfo=UTC),
+    )
+
+
+@pytest.mark.parametrize(
+    ("mode", "rejected_here", "rejected_later", "moves_to"),
+    [
+        (INCREMENTAL, 0, 0, date(2026, 11, 30)),
+        (INCREMENTAL, 1, 0, date(2026, 11, 23)),  # a changed record left out: asked again
+        (INCREMENTAL, 0, 2, date(2026, 11, 23)),
+        (FULL, 1, 2, date(2026, 11, 30)),  # a full sweep sees every record anyway
+    ],
+)
+def test_an_incremental_run_that_left_a_record_out_keeps_the_cursors_date(
+    mode, rejected_here, rejected_later, moves_to
+):
+    update = _search(mode, rejected=rejected_here).cursor_update(rejected_later=rejected_later)
+    assert update.registry_date == moves_to
